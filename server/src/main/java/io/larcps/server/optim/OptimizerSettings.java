@@ -1,5 +1,8 @@
 package io.larcps.server.optim;
 
+import com.typesafe.config.Config;
+import java.util.Locale;
+
 /**
  * Hyper-parameters of the parameter servers' optimizer, validated once at construction.
  *
@@ -54,6 +57,20 @@ public record OptimizerSettings(
             throw new IllegalArgumentException(
                     "nesterov needs momentum > 0 and dampening 0, got momentum " + momentum + ", dampening " + dampening);
         }
+    }
+
+    /** Reads a {@code larcps.optimizer} section (keys documented in the server's reference.conf). */
+    public static OptimizerSettings fromConfig(Config section) {
+        String rule = section.getString("rule");
+        TrustRule trustRule;
+        try {
+            trustRule = TrustRule.valueOf(rule.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("rule must be one of larc, lars, none; got '" + rule + "'", e);
+        }
+        return new OptimizerSettings(trustRule, section.getDouble("trust-coefficient"), section.getDouble("eps"),
+                section.getBoolean("clip"), section.getDouble("weight-decay"), section.getDouble("momentum"),
+                section.getDouble("dampening"), section.getBoolean("nesterov"));
     }
 
     /** apex LARC defaults (trust 0.02, eps 1e-8, clip) around torch SGD with the given momentum and decay. */

@@ -1,5 +1,6 @@
 package io.larcps.server.optim;
 
+import com.typesafe.config.Config;
 import java.util.Locale;
 
 /**
@@ -40,6 +41,17 @@ public record ScheduleSettings(
         if (globalBatch <= 0) {
             throw new IllegalArgumentException("globalBatch must be > 0, got " + globalBatch);
         }
+    }
+
+    /**
+     * Reads a {@code larcps.schedule} section for a run of {@code totalSteps} at {@code globalBatch}
+     * (keys documented in the server's reference.conf).
+     */
+    public static ScheduleSettings fromConfig(Config section, int globalBatch, long totalSteps) {
+        return new ScheduleSettings(section.getString("decay"), section.getDouble("base-rate"),
+                section.getInt("reference-batch"), globalBatch, section.getLong("warmup-steps"), totalSteps,
+                section.getDouble("end-rate"), section.getDouble("power"), section.getLong("step-size"),
+                section.getDouble("gamma"));
     }
 
     /** The linear scaling rule: the peak rate is {@code baseRate * globalBatch / referenceBatch}. */
