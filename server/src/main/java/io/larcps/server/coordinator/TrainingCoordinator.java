@@ -1,0 +1,338 @@
+package io.larcps.server.coordinator;
+
+import io.larcps.proto.control.RegistrationRejected;
+import io.larcps.proto.control.ShardAssignment;
+import io.larcps.proto.control.ShardEndpoint;
+import io.larcps.proto.control.StepPlan;
+import io.larcps.proto.control.TensorLayout;
+import io.larcps.proto.control.TensorSpec;
+import io.larcps.proto.control.WorkerRegistered;
+import io.larcps.proto.protocol.CoordinatorProtocol;
+import io.larcps.proto.protocol.CoordinatorProtocol.RegisterWorker;
+import io.larcps.proto.protocol.CoordinatorProtocol.WorkerEvent;
+import io.larcps.proto.serialization.ControlMessage;
+import io.larcps.server.optim.LearningRateSchedule;
+import io.larcps.server.shard.ParameterShard;
+import io.larcps.server.shard.ShardSpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+
+/**
+ * Runs one training job: admits workers, places tensors on shards, and clocks the synchronous steps.
+ * A cluster singleton on role {@code coordinator}; workers find it through the receptionist.
+ *
+ * <p>Phases: registering (until every expected worker has registered with the same layout),
+ * configuring (shards acknowledge their tensors and report their data-plane endpoints), seeding (rank 0
+ * pushes its initial weights), training (one plan per step, the next once every shard has applied
+ * the last), finished.
+ */
+public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProtocol.Request> {
+
+    /** Messages from the shards, and for local observers. */
+    public sealed interface Command extends CoordinatorProtocol.Request {
+    }
+
+    /** A shard took its tensors; it serves them at {@code host:port}. */
+    public record ShardConfigured(String jobId, int shard, String host, int port) implements Command, ControlMessage {
+    }
+
+    /** A shard holds version 0, rank 0's initial weights. */
+    public record ShardSeeded(String jobId, int shard) implements Command, ControlMessage {
+    }
+
+    /**
+     * A shard applied a step. {@code trustFactors[i]} is the factor the trust rule put on tensor
+     * {@code tensorIds[i]}'s learning rate (NaN when it did not apply).
+     */
+    public record StepApplied(String jobId, int shard, long step, int poisonedContributions, List<Integer> tensorIds,
+            List<Double> trustFactors) implements Command, ControlMessage {
+    }
+
+    private record ResendConfiguration() implements Command {
+    }
+
+    /** What a local observer (the launcher, a test) hears about the job. */
+    public sealed interface Event {
+    }
+
+    /** Step {@code step} is applied on every shard; {@code trustFactors} by tensor id. */
+    public record StepCompleted(long step, double learningRate, int poisonedContributions, List<Double> trustFactors)
+            implements Event {
+    }
+
+    /** Every step ran. */
+    public record JobCompleted(long steps) implements Event {
+    }
+
+    private enum Phase { REGISTERING, CONFIGURING, SEEDING, TRAINING, FINISHED }
+
+    private record Worker(String workerId, ActorRef<WorkerEvent> replyTo) {
+    }
+
+    private static final Duration CONFIGURE_RETRY = Duration.ofSeconds(2);
+
+    private final JobSpec job;
+    private final ActorRef<Event> listener;
+    private final TimerScheduler<CoordinatorProtocol.Request> timers;
+    private final LearningRateSchedule schedule;
+    private final List<Worker> workers = new ArrayList<>();
+    private TensorLayout layout;
+    private List<ShardSpec> shardSpecs;
+    private int[] shardOfTensor;
+    private final Map<Integer, ShardEndpoint> endpoints = new TreeMap<>();
+    private final Set<Integer> seeded = new HashSet<>();
+    private final Map<Integer, StepApplied> applied = new TreeMap<>();
+    private Phase phase = Phase.REGISTERING;
+    private StepPlan currentPlan;
+
+    /**
+     * @param listener told about each completed step and the end of the job; may be a no-op ref
+     */
+    public static Behavior<CoordinatorProtocol.Request> create(JobSpec job, ActorRef<Event> listener) {
+        return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
+            context.getSystem().receptionist().tell(Receptionist.register(CoordinatorProtocol.SERVICE_KEY, context.getSelf()));
+            context.getLog().info("coordinating job {}: {} workers, {} shards, global batch {}, {} steps", job.jobId(),
+                    job.workers(), job.shards(), job.globalBatch(), job.totalSteps());
+            return new TrainingCoordinator(context, timers, job, listener);
+        }));
+    }
+
+    private TrainingCoordinator(ActorContext<CoordinatorProtocol.Request> context,
+            TimerScheduler<CoordinatorProtocol.Request> timers, JobSpec job, ActorRef<Event> listener) {
+        super(context);
+        this.timers = timers;
+        this.job = job;
+        this.listener = listener;
+        this.schedule = job.learningRates();
+    }
+
+    @Override
+    public Receive<CoordinatorProtocol.Request> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(RegisterWorker.class, this::onRegisterWorker)
+                .onMessage(ShardConfigured.class, this::onShardConfigured)
+                .onMessage(ResendConfiguration.class, command -> onResendConfiguration())
+                .onMessage(ShardSeeded.class, this::onShardSeeded)
+                .onMessage(StepApplied.class, this::onStepApplied)
+                .build();
+    }
+
+    private Behavior<CoordinatorProtocol.Request> onRegisterWorker(RegisterWorker command) {
+        var registration = command.registration();
+        Optional<String> refusal = refusal(registration);
+        if (refusal.isPresent()) {
+            getContext().getLog().warn("refused worker {} of job {}: {}", registration.getWorkerId(),
+                    registration.getJobId(), refusal.get());
+            command.replyTo().tell(new CoordinatorProtocol.Rejected(RegistrationRejected.newBuilder()
+                    .setJobId(registration.getJobId()).setReason(refusal.get()).build()));
+            return this;
+        }
+        int rank = rankOf(registration.getWorkerId());
+        if (rank >= 0) {
+            // A worker that registers again (a restart, a lost reply) keeps its rank.
+            workers.set(rank, new Worker(registration.getWorkerId(), command.replyTo()));
+            if (phase != Phase.REGISTERING && phase != Phase.CONFIGURING) {
+                tellRegistered(rank);
+                if (phase == Phase.TRAINING) {
+                    command.replyTo().tell(new CoordinatorProtocol.StepPlanned(currentPlan));
+                }
+            }
+            return this;
+        } else {
+            if (layout == null) {
+                layout = registration.getLayout();
+            }
+            workers.add(new Worker(registration.getWorkerId(), command.replyTo()));
+            getContext().getLog().info("worker {} on {} (device {}) registered as rank {} of {}",
+                    registration.getWorkerId(), registration.getHost(), registration.getDeviceIndex(),
+                    workers.size() - 1, job.workers());
+        }
+        if (workers.size() == job.workers()) {
+            configureShards();
+        }
+        return this;
+    }
+
+    private Optional<String> refusal(io.larcps.proto.control.RegisterWorker registration) {
+        if (!registration.getJobId().equals(job.jobId())) {
+            return Optional.of("unknown job '" + registration.getJobId() + "'; this coordinator runs '" + job.jobId() + "'");
+        }
+        if (registration.getBatchSize() != job.batchPerWorker()) {
+            return Optional.of("the worker's batch is " + registration.getBatchSize() + ", the job needs "
+                    + job.batchPerWorker() + " (global batch " + job.globalBatch() + " over " + job.workers() + " workers)");
+        }
+        Optional<String> problem = LayoutCheck.problem(registration.getLayout());
+        if (problem.isPresent()) {
+            return problem;
+        }
+        if (layout != null) {
+            Optional<String> difference = LayoutCheck.firstDifference(layout, registration.getLayout());
+            if (difference.isPresent()) {
+                return Optional.of("the worker's model differs from the job's: " + difference.get());
+            }
+        }
+        boolean known = rankOf(registration.getWorkerId()) >= 0;
+        if (!known && phase != Phase.REGISTERING) {
+            return Optional.of("job " + job.jobId() + " already has its " + job.workers() + " workers");
+        }
+        return Optional.empty();
+    }
+
+    private int rankOf(String workerId) {
+        for (int rank = 0; rank < workers.size(); rank++) {
+            if (workers.get(rank).workerId().equals(workerId)) {
+                return rank;
+            }
+        }
+        return -1;
+    }
+
+    private void configureShards() {
+        phase = Phase.CONFIGURING;
+        List<TensorSpec> tensors = layout.getTensorsList();
+        shardOfTensor = ShardPlacement.assign(tensors, job.shards());
+        getContext().getLog().info("placed {} tensors on {} shards, bytes per shard {}", tensors.size(), job.shards(),
+                Arrays.toString(ShardPlacement.load(tensors, shardOfTensor, job.shards())));
+        shardSpecs = new ArrayList<>();
+        for (int shard = 0; shard < job.shards(); shard++) {
+            List<Integer> ids = new ArrayList<>();
+            List<TensorSpec> specs = new ArrayList<>();
+            for (int tensor = 0; tensor < tensors.size(); tensor++) {
+                if (shardOfTensor[tensor] == shard) {
+                    ids.add(tensor);
+                    specs.add(tensors.get(tensor));
+                }
+            }
+            shardSpecs.add(new ShardSpec(job.jobId(), shard, ids, specs, job.optimizer()));
+        }
+        onResendConfiguration();
+    }
+
+    private Behavior<CoordinatorProtocol.Request> onResendConfiguration() {
+        if (phase != Phase.CONFIGURING) {
+            return this;
+        }
+        ClusterSharding sharding = ClusterSharding.get(getContext().getSystem());
+        ActorRef<Command> self = getContext().getSelf().narrow();
+        for (ShardSpec spec : shardSpecs) {
+            if (!endpoints.containsKey(spec.shard())) {
+                sharding.entityRefFor(ParameterShard.TYPE_KEY, spec.entityId()).tell(new ParameterShard.Configure(spec, self));
+            }
+        }
+        timers.startSingleTimer(new ResendConfiguration(), CONFIGURE_RETRY);
+        return this;
+    }
+
+    private Behavior<CoordinatorProtocol.Request> onShardConfigured(ShardConfigured command) {
+        if (!command.jobId().equals(job.jobId())) {
+            return this;
+        }
+        endpoints.put(command.shard(), ShardEndpoint.newBuilder().setShard(command.shard()).setHost(command.host())
+                .setPort(command.port()).build());
+        if (phase == Phase.CONFIGURING && endpoints.size() == job.shards()) {
+            timers.cancelAll();
+            phase = Phase.SEEDING;
+            getContext().getLog().info("all {} shards are ready: {}", job.shards(), endpoints.values().stream()
+                    .map(e -> e.getShard() + "@" + e.getHost() + ":" + e.getPort()).toList());
+            for (int rank = 0; rank < workers.size(); rank++) {
+                tellRegistered(rank);
+            }
+        }
+        return this;
+    }
+
+    private void tellRegistered(int rank) {
+        ShardAssignment assignment = ShardAssignment.newBuilder()
+                .setJobId(job.jobId())
+                .setShardCount(job.shards())
+                .addAllShardOfTensor(Arrays.stream(shardOfTensor).boxed().toList())
+                .addAllEndpoints(endpoints.values())
+                .setVersion(1)
+                .build();
+        workers.get(rank).replyTo().tell(new CoordinatorProtocol.Registered(WorkerRegistered.newBuilder()
+                .setJobId(job.jobId()).setRank(rank).setWorldSize(workers.size()).build(), assignment));
+    }
+
+    private Behavior<CoordinatorProtocol.Request> onShardSeeded(ShardSeeded command) {
+        if (!command.jobId().equals(job.jobId()) || phase != Phase.SEEDING) {
+            return this;
+        }
+        seeded.add(command.shard());
+        if (seeded.size() == job.shards()) {
+            phase = Phase.TRAINING;
+            getContext().getLog().info("job {} seeded; training starts", job.jobId());
+            startStep(0);
+        }
+        return this;
+    }
+
+    private void startStep(long step) {
+        long stepsPerEpoch = job.stepsPerEpoch();
+        currentPlan = StepPlan.newBuilder()
+                .setJobId(job.jobId())
+                .setStep(step)
+                .setEpoch(step / stepsPerEpoch)
+                .addAllParticipantRanks(java.util.stream.IntStream.range(0, workers.size()).boxed().toList())
+                .setGlobalBatch(job.globalBatch())
+                .setSampleOffset((step % stepsPerEpoch) * job.globalBatch())
+                .setLearningRate(schedule.at(step))
+                .build();
+        applied.clear();
+        ClusterSharding sharding = ClusterSharding.get(getContext().getSystem());
+        for (ShardSpec spec : shardSpecs) {
+            sharding.entityRefFor(ParameterShard.TYPE_KEY, spec.entityId()).tell(new ParameterShard.PlanStep(currentPlan));
+        }
+        workers.forEach(worker -> worker.replyTo().tell(new CoordinatorProtocol.StepPlanned(currentPlan)));
+    }
+
+    private Behavior<CoordinatorProtocol.Request> onStepApplied(StepApplied command) {
+        if (!command.jobId().equals(job.jobId()) || phase != Phase.TRAINING || command.step() != currentPlan.getStep()) {
+            getContext().getLog().warn("ignoring step {} applied by shard {} of job {} (at step {})", command.step(),
+                    command.shard(), command.jobId(), currentPlan == null ? -1 : currentPlan.getStep());
+            return this;
+        }
+        applied.put(command.shard(), command);
+        if (applied.size() < job.shards()) {
+            return this;
+        }
+        long step = currentPlan.getStep();
+        listener.tell(completion(step));
+        if (step + 1 == job.totalSteps()) {
+            phase = Phase.FINISHED;
+            getContext().getLog().info("job {} finished after {} steps", job.jobId(), job.totalSteps());
+            workers.forEach(worker -> worker.replyTo().tell(new CoordinatorProtocol.JobFinished(job.jobId(), step + 1)));
+            listener.tell(new JobCompleted(step + 1));
+        } else {
+            startStep(step + 1);
+        }
+        return this;
+    }
+
+    private StepCompleted completion(long step) {
+        Double[] factors = new Double[shardOfTensor.length];
+        int poisoned = 0;
+        for (StepApplied shard : applied.values()) {
+            poisoned += shard.poisonedContributions();
+            for (int i = 0; i < shard.tensorIds().size(); i++) {
+                factors[shard.tensorIds().get(i)] = shard.trustFactors().get(i);
+            }
+        }
+        return new StepCompleted(step, currentPlan.getLearningRate(), poisoned, Arrays.asList(factors));
+    }
+}

@@ -1,0 +1,82 @@
+package io.larcps.server.transport;
+
+import io.larcps.proto.frame.TensorFrameDecoder;
+import io.larcps.proto.frame.TensorFrameEncoder;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A parameter-server node's data-plane endpoint: framing, then the codec, then one handler that
+ * routes typed frames to the shard entities of this node.
+ */
+public final class DataPlaneServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DataPlaneServer.class);
+    /** Several MiB chunks in flight per connection before the writer backs off. */
+    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(8 << 20, 32 << 20);
+    private static final int SOCKET_BUFFER_BYTES = 4 << 20;
+
+    private final EventLoopGroup group;
+    private final Channel serverChannel;
+    private final InetSocketAddress advertised;
+
+    private DataPlaneServer(EventLoopGroup group, Channel serverChannel, InetSocketAddress advertised) {
+        this.group = group;
+        this.serverChannel = serverChannel;
+        this.advertised = advertised;
+    }
+
+    /** Binds and starts serving; the port is the OS's choice when the settings say 0. */
+    public static DataPlaneServer start(DataPlaneSettings settings, FrameRouter router) throws InterruptedException {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(settings.ioThreads(), NioIoHandler.newFactory());
+        try {
+            Channel channel = new ServerBootstrap()
+                    .group(group)
+                    .channel(NioServerSocketChannel.class)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
+                    .childOption(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline().addLast("frame-decoder", new TensorFrameDecoder(settings.frames()));
+                            ch.pipeline().addLast("frame-encoder", new TensorFrameEncoder(settings.frames()));
+                            ch.pipeline().addLast("router", new DataPlaneHandler(router));
+                        }
+                    })
+                    .bind(settings.bindHost(), settings.port())
+                    .sync()
+                    .channel();
+            int port = ((InetSocketAddress) channel.localAddress()).getPort();
+            InetSocketAddress advertised = InetSocketAddress.createUnresolved(settings.advertisedHost(), port);
+            LOG.info("data plane listening on {}:{} (advertised as {})", settings.bindHost(), port, advertised);
+            return new DataPlaneServer(group, channel, advertised);
+        } catch (InterruptedException | RuntimeException e) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            throw e;
+        }
+    }
+
+    /** The host and port workers should connect to. */
+    public InetSocketAddress advertisedAddress() {
+        return advertised;
+    }
+
+    @Override
+    public void close() {
+        serverChannel.close().syncUninterruptibly();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}
