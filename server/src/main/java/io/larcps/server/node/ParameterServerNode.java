@@ -21,6 +21,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.typed.ClusterSingleton;
+import org.apache.pekko.cluster.typed.ClusterSingletonSettings;
 import org.apache.pekko.cluster.typed.SingletonActor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,7 +62,8 @@ public final class ParameterServerNode implements AutoCloseable {
                     "a node with the coordinator role needs a job to coordinate"));
             ActorRef<CoordinatorProtocol.Request> coordinator = ClusterSingleton.get(system).init(SingletonActor.of(
                     Behaviors.supervise(TrainingCoordinator.create(spec, listener)).onFailure(SupervisorStrategy.stop()),
-                    "coordinator-" + spec.jobId()).withRole(COORDINATOR_ROLE));
+                    "coordinator-" + spec.jobId())
+                    .withSettings(ClusterSingletonSettings.create(system).withRole(COORDINATOR_ROLE)));
             LOG.info("coordinator singleton for job {} initialised ({})", spec.jobId(), coordinator.path());
         }
         ParameterServerNode node = new ParameterServerNode(dataPlane);
