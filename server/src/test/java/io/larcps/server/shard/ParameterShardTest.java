@@ -1,0 +1,207 @@
+package io.larcps.server.shard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.larcps.proto.control.DType;
+import io.larcps.proto.control.StepPlan;
+import io.larcps.proto.control.TensorKind;
+import io.larcps.proto.control.TensorSpec;
+import io.larcps.proto.data.ErrorCode;
+import io.larcps.proto.data.FrameHeader;
+import io.larcps.proto.data.FrameKind;
+import io.larcps.proto.frame.FrameSettings;
+import io.larcps.proto.frame.TensorChunker;
+import io.larcps.proto.frame.TensorFrame;
+import io.larcps.server.coordinator.TrainingCoordinator;
+import io.larcps.server.optim.LayerwiseOptimizer;
+import io.larcps.server.optim.OptimizerSettings;
+import io.larcps.server.optim.TensorState;
+import io.larcps.server.optim.UpdateKernel;
+import io.larcps.server.optim.UpdateKernels;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** One shard entity driven directly by messages: seeding, steps, pulls and every kind of bad push. */
+class ParameterShardTest {
+    private static final ActorTestKit KIT = ActorTestKit.create();
+    private static final UpdateKernel KERNEL = UpdateKernels.best();
+    private static final OptimizerSettings OPTIMIZER = OptimizerSettings.apexLarc(0.02, 5e-4, 0.9);
+    /** Small chunks so a 10-element tensor travels as several frames. */
+    private static final FrameSettings FRAMES = new FrameSettings(1 << 20, 16);
+
+    private final TensorSpec weight = TensorSpec.newBuilder().setName("fc.W").addShape(2).addShape(5)
+            .setDtype(DType.FLOAT32).setKind(TensorKind.TRAINABLE).build();
+    private final TensorSpec runningMean = TensorSpec.newBuilder().setName("bn.mean").addShape(3)
+            .setDtype(DType.FLOAT32).setKind(TensorKind.RUNNING_STATISTIC).build();
+    private final float[] initialWeight = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
+    private final float[] initialMean = {0, 0, 0};
+
+    private ShardDirectory<ActorRef<ParameterShard.Command>> directory;
+    private TestProbe<TrainingCoordinator.Command> coordinator;
+    private ActorRef<ParameterShard.Command> shard;
+    private RecordingSink peer;
+
+    @AfterAll
+    static void stopKit() {
+        KIT.shutdownTestKit();
+    }
+
+    @BeforeEach
+    void startShard() {
+        directory = new ShardDirectory<>();
+        coordinator = KIT.createTestProbe();
+        peer = new RecordingSink();
+        ShardSpec spec = new ShardSpec("job", 1, List.of(4, 9), List.of(weight, runningMean), OPTIMIZER);
+        shard = KIT.spawn(ParameterShard.create(spec.entityId(), directory, InetSocketAddress.createUnresolved("127.0.0.1", 7),
+                KERNEL, new TensorChunker(FRAMES)));
+        shard.tell(new ParameterShard.Configure(spec, coordinator.getRef()));
+        assertThat(coordinator.expectMessageClass(TrainingCoordinator.ShardConfigured.class).port()).isEqualTo(7);
+    }
+
+    private static ByteBuf floats(float[] values) {
+        ByteBuf buf = Unpooled.directBuffer(values.length * 4);
+        for (float v : values) {
+            buf.writeFloatLE(v);
+        }
+        return buf;
+    }
+
+    private void send(FrameKind kind, long step, int rank, int tensor, float[] values, long samples) {
+        FrameHeader header = FrameHeader.newBuilder().setKind(kind).setJobId("job").setStep(step).setSenderRank(rank)
+                .setTensorId(tensor).setChunkOffset(0).setChunkLength(values.length).setDtype(DType.FLOAT32)
+                .setElementCount(values.length).setSampleCount(samples).build();
+        shard.tell(new ParameterShard.ReceiveFrame(new TensorFrame(header, floats(values)), peer));
+    }
+
+    private void pull(long version) {
+        FrameHeader header = FrameHeader.newBuilder().setKind(FrameKind.PULL_WEIGHTS).setJobId("job").setStep(version)
+                .setSenderRank(0).setShard(1).build();
+        shard.tell(new ParameterShard.ReceiveFrame(new TensorFrame(header, Unpooled.EMPTY_BUFFER), peer));
+    }
+
+    private void seed() {
+        send(FrameKind.INITIAL_WEIGHTS, 0, 0, 4, initialWeight, 0);
+        send(FrameKind.INITIAL_WEIGHTS, 0, 0, 9, initialMean, 0);
+        coordinator.expectMessageClass(TrainingCoordinator.ShardSeeded.class);
+    }
+
+    private void plan(long step, double lr, Integer... ranks) {
+        shard.tell(new ParameterShard.PlanStep(StepPlan.newBuilder().setJobId("job").setStep(step)
+                .addAllParticipantRanks(List.of(ranks)).setLearningRate(lr).build()));
+    }
+
+    /** Pulls a version and reassembles tensor id -> values from the chunks. */
+    private float[][] pullWeights(long version) throws InterruptedException {
+        pull(version);
+        return reassemble(peer.takeChunks(4), version);
+    }
+
+    private static float[][] reassemble(List<RecordingSink.Chunk> chunks, long version) {
+        float[][] byTensor = new float[10][];
+        for (RecordingSink.Chunk chunk : chunks) {
+            assertThat(chunk.header().getStep()).isEqualTo(version);
+            int id = chunk.header().getTensorId();
+            if (byTensor[id] == null) {
+                byTensor[id] = new float[(int) chunk.header().getElementCount()];
+            }
+            System.arraycopy(chunk.values(), 0, byTensor[id], (int) chunk.header().getChunkOffset(), chunk.values().length);
+        }
+        return byTensor;
+    }
+
+    @Test
+    void aPullWaitsForTheSeedThenGetsVersionZero() throws InterruptedException {
+        pull(0);
+        assertThat(peer.chunks).isEmpty();
+        seed();
+        // 10 floats in 16-byte chunks: 3 frames; 3 floats: 1 frame.
+        float[][] weights = reassemble(peer.takeChunks(4), 0);
+        assertThat(weights[4]).containsExactly(initialWeight);
+        assertThat(weights[9]).containsExactly(initialMean);
+    }
+
+    @Test
+    void aStepSumsInRankOrderAppliesLarcAndAveragesRunningStatistics() throws InterruptedException {
+        seed();
+        float[] g0 = {1, -1, 2, -2, 3, -3, 4, -4, 5, -5};
+        float[] g1 = {0.5f, 0.5f, 0.5f, 0.5f, 0.5f, 0.5f, 0.5f, 0.5f, 0.5f, 0.5f};
+        pull(1);
+        // Rank 1 first and before the plan: the shard holds it, then sums rank 0 + rank 1.
+        send(FrameKind.GRADIENT_PUSH, 0, 1, 4, g1, 8);
+        send(FrameKind.GRADIENT_PUSH, 0, 1, 9, new float[] {8, 8, 8}, 8);
+        plan(0, 0.4, 0, 1);
+        send(FrameKind.GRADIENT_PUSH, 0, 0, 4, g0, 24);
+        send(FrameKind.GRADIENT_PUSH, 0, 0, 9, new float[] {24, 48, 0}, 24);
+
+        TrainingCoordinator.StepApplied applied = coordinator.expectMessageClass(TrainingCoordinator.StepApplied.class);
+        assertThat(applied.step()).isZero();
+        assertThat(applied.tensorIds()).containsExactly(4, 9);
+        assertThat(applied.trustFactors().get(1)).isNaN();
+
+        float[] sum = new float[10];
+        for (int i = 0; i < 10; i++) {
+            sum[i] = g0[i] + g1[i];
+        }
+        TensorState expected = TensorState.of("fc.W", initialWeight.clone());
+        double factor = new LayerwiseOptimizer(OPTIMIZER, KERNEL).step(expected, sum, 1f / 32, 0.4);
+        assertThat(applied.trustFactors().get(0)).isEqualTo(factor);
+
+        float[][] weights = reassemble(peer.takeChunks(4), 1);
+        assertThat(weights[4]).containsExactly(expected.weights());
+        assertThat(weights[9]).containsExactly(1f, 1.75f, 0.25f);
+    }
+
+    @Test
+    void badPushesAreRefusedAndChangeNoWeight() throws InterruptedException {
+        seed();
+        float[] ten = new float[10];
+        send(FrameKind.GRADIENT_PUSH, 3, 0, 4, ten, 8);
+        assertThat(peer.nextError().code()).isEqualTo(ErrorCode.FUTURE_STEP);
+        plan(0, 0.4, 0);
+        send(FrameKind.GRADIENT_PUSH, 0, 5, 4, ten, 8);
+        assertThat(peer.nextError().code()).isEqualTo(ErrorCode.NOT_A_PARTICIPANT);
+        send(FrameKind.GRADIENT_PUSH, 0, 0, 4, new float[7], 8);
+        assertThat(peer.nextError().code()).isEqualTo(ErrorCode.LAYOUT_MISMATCH);
+        float[] poisoned = ten.clone();
+        poisoned[3] = Float.NaN;
+        send(FrameKind.GRADIENT_PUSH, 0, 0, 4, poisoned, 8);
+        assertThat(peer.nextError().code()).isEqualTo(ErrorCode.NON_FINITE_GRADIENT);
+        send(FrameKind.GRADIENT_PUSH, 0, 0, 4, ten, 8);
+        assertThat(peer.nextError().code()).isEqualTo(ErrorCode.DUPLICATE_PUSH);
+        send(FrameKind.GRADIENT_PUSH, 0, 0, 9, new float[] {3, 3, 3}, 8);
+        coordinator.expectMessageClass(TrainingCoordinator.StepApplied.class);
+
+        float[][] weights = pullWeights(1);
+        assertThat(weights[4]).as("the NaN contribution was the only one: no update").containsExactly(initialWeight);
+        assertThat(weights[9]).containsExactly(3f / 8, 3f / 8, 3f / 8);
+
+        send(FrameKind.GRADIENT_PUSH, 0, 0, 4, ten, 8);
+        assertThat(peer.nextError().code()).isEqualTo(ErrorCode.STALE_STEP);
+        pull(0);
+        assertThat(peer.nextError().code()).isEqualTo(ErrorCode.STALE_STEP);
+        send(FrameKind.INITIAL_WEIGHTS, 0, 0, 4, ten, 0);
+        assertThat(peer.nextError().code()).isEqualTo(ErrorCode.STALE_STEP);
+        assertThat(peer.errors).isEmpty();
+    }
+
+    @Test
+    void theDirectoryRoutesToTheShardWhileItLives() {
+        assertThat(directory.byTensor("job", 9)).isInstanceOf(ShardDirectory.Route.Found.class);
+        assertThat(directory.byShard("job", 1)).isInstanceOf(ShardDirectory.Route.Found.class);
+        assertThat(directory.byTensor("job", 5)).isInstanceOfSatisfying(ShardDirectory.Route.Missing.class,
+                missing -> assertThat(missing.code()).isEqualTo(ErrorCode.UNKNOWN_TENSOR));
+        assertThat(directory.byTensor("other", 9)).isInstanceOfSatisfying(ShardDirectory.Route.Missing.class,
+                missing -> assertThat(missing.code()).isEqualTo(ErrorCode.UNKNOWN_JOB));
+        KIT.stop(shard, Duration.ofSeconds(5));
+        assertThat(directory.byShard("job", 1)).isInstanceOf(ShardDirectory.Route.Missing.class);
+    }
+}
