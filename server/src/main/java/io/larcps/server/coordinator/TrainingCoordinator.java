@@ -99,6 +99,8 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
     private final Set<Integer> seeded = new HashSet<>();
     private final Map<Integer, StepApplied> applied = new TreeMap<>();
     private Phase phase = Phase.REGISTERING;
+    /** The job's shard count, or fewer when the model has fewer tensors than that (a shard owns whole tensors). */
+    private int shardCount;
     private StepPlan currentPlan;
 
     /**
@@ -206,11 +208,16 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
     private void configureShards() {
         phase = Phase.CONFIGURING;
         List<TensorSpec> tensors = layout.getTensorsList();
-        shardOfTensor = ShardPlacement.assign(tensors, job.shards());
-        getContext().getLog().info("placed {} tensors on {} shards, bytes per shard {}", tensors.size(), job.shards(),
-                Arrays.toString(ShardPlacement.load(tensors, shardOfTensor, job.shards())));
+        shardCount = Math.min(job.shards(), tensors.size());
+        if (shardCount < job.shards()) {
+            getContext().getLog().warn("job {} asks for {} shards but the model has {} tensors: using {} shards",
+                    job.jobId(), job.shards(), tensors.size(), shardCount);
+        }
+        shardOfTensor = ShardPlacement.assign(tensors, shardCount);
+        getContext().getLog().info("placed {} tensors on {} shards, bytes per shard {}", tensors.size(), shardCount,
+                Arrays.toString(ShardPlacement.load(tensors, shardOfTensor, shardCount)));
         shardSpecs = new ArrayList<>();
-        for (int shard = 0; shard < job.shards(); shard++) {
+        for (int shard = 0; shard < shardCount; shard++) {
             List<Integer> ids = new ArrayList<>();
             List<TensorSpec> specs = new ArrayList<>();
             for (int tensor = 0; tensor < tensors.size(); tensor++) {
@@ -245,10 +252,10 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
         }
         endpoints.put(command.shard(), ShardEndpoint.newBuilder().setShard(command.shard()).setHost(command.host())
                 .setPort(command.port()).build());
-        if (phase == Phase.CONFIGURING && endpoints.size() == job.shards()) {
+        if (phase == Phase.CONFIGURING && endpoints.size() == shardCount) {
             timers.cancelAll();
             phase = Phase.SEEDING;
-            getContext().getLog().info("all {} shards are ready: {}", job.shards(), endpoints.values().stream()
+            getContext().getLog().info("all {} shards are ready: {}", shardCount, endpoints.values().stream()
                     .map(e -> e.getShard() + "@" + e.getHost() + ":" + e.getPort()).toList());
             for (int rank = 0; rank < workers.size(); rank++) {
                 tellRegistered(rank);
@@ -260,7 +267,7 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
     private void tellRegistered(int rank) {
         ShardAssignment assignment = ShardAssignment.newBuilder()
                 .setJobId(job.jobId())
-                .setShardCount(job.shards())
+                .setShardCount(shardCount)
                 .addAllShardOfTensor(Arrays.stream(shardOfTensor).boxed().toList())
                 .addAllEndpoints(endpoints.values())
                 .setVersion(1)
@@ -274,7 +281,7 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
             return this;
         }
         seeded.add(command.shard());
-        if (seeded.size() == job.shards()) {
+        if (seeded.size() == shardCount) {
             phase = Phase.TRAINING;
             getContext().getLog().info("job {} seeded; training starts", job.jobId());
             startStep(0);
@@ -308,7 +315,7 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
             return this;
         }
         applied.put(command.shard(), command);
-        if (applied.size() < job.shards()) {
+        if (applied.size() < shardCount) {
             return this;
         }
         long step = currentPlan.getStep();

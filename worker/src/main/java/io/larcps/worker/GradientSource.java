@@ -1,0 +1,29 @@
+package io.larcps.worker;
+
+import io.larcps.proto.control.StepPlan;
+import io.larcps.proto.control.TensorLayout;
+
+/**
+ * What a worker trains: a model's tensor layout, its initial weights, and its gradients. The worker
+ * runs {@link #compute} on a dedicated dispatcher, never on Pekko's default one.
+ */
+public interface GradientSource {
+
+    /** The model's tensors, in the order every worker reports them. */
+    TensorLayout layout();
+
+    /** The initial weights, one array per tensor of {@link #layout()}; rank 0's seed the job. */
+    float[][] initialWeights();
+
+    /**
+     * This participant's part of a step: per tensor the gradient summed (not averaged) over its samples,
+     * or for running statistics the value times the sample count, so the shards can weight by samples.
+     *
+     * @param weights the weights of version {@code plan.step}, one array per tensor; read only
+     */
+    Contribution compute(float[][] weights, StepPlan plan, int participantIndex);
+
+    /** Per-tensor sums and the number of samples behind them. */
+    record Contribution(float[][] sums, long samples) {
+    }
+}

@@ -1,0 +1,230 @@
+package io.larcps.worker;
+
+import io.larcps.proto.control.RegisterWorker;
+import io.larcps.proto.control.StepPlan;
+import io.larcps.proto.control.TensorLayout;
+import io.larcps.proto.protocol.CoordinatorProtocol;
+import io.larcps.proto.protocol.CoordinatorProtocol.WorkerEvent;
+import io.larcps.worker.transport.ParameterClient;
+import io.larcps.worker.transport.ShardRouting;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+
+/**
+ * One worker (one device): registers with the coordinator, then per step computes its part of the
+ * global batch on the weights of that step's version, pushes the gradient sums to the shards and
+ * pulls the next version. Gradient work runs on a dedicated dispatcher; this actor only sequences.
+ */
+public final class Worker extends AbstractBehavior<Worker.Command> {
+
+    public sealed interface Command {
+    }
+
+    private record CoordinatorsChanged(Receptionist.Listing listing) implements Command {
+    }
+
+    private record FromCoordinator(WorkerEvent event) implements Command {
+    }
+
+    private record RetryRegistration() implements Command {
+    }
+
+    private record WeightsArrived(long version) implements Command {
+    }
+
+    private record Failed(String what, Throwable cause) implements Command {
+    }
+
+    /** What the worker reports when its job ends. */
+    public sealed interface Outcome {
+    }
+
+    /** The job ran to the end; {@code weights} are the final version, one array per tensor. */
+    public record Finished(int rank, long steps, float[][] weights) implements Outcome {
+    }
+
+    /** The worker gave up; {@code reason} says why in a sentence. */
+    public record GaveUp(String reason) implements Outcome {
+    }
+
+    private static final Duration REGISTRATION_RETRY = Duration.ofSeconds(2);
+
+    private final WorkerSetup setup;
+    private final ActorRef<Outcome> reportTo;
+    private final TimerScheduler<Command> timers;
+    private final Executor compute;
+    private final ActorRef<WorkerEvent> events;
+    private final float[][] weights;
+    private ActorRef<CoordinatorProtocol.Request> coordinator;
+    private ParameterClient client;
+    private int rank = -1;
+    private long heldVersion = -1;
+    private StepPlan pendingPlan;
+    private boolean stepRunning;
+    private long finalVersion = -1;
+
+    public static Behavior<Command> create(WorkerSetup setup, ActorRef<Outcome> reportTo) {
+        return Behaviors.setup(context -> Behaviors.withTimers(timers -> new Worker(context, timers, setup, reportTo)));
+    }
+
+    private Worker(ActorContext<Command> context, TimerScheduler<Command> timers, WorkerSetup setup,
+            ActorRef<Outcome> reportTo) {
+        super(context);
+        this.setup = setup;
+        this.reportTo = reportTo;
+        this.timers = timers;
+        this.compute = context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(setup.computeDispatcher()));
+        this.events = context.messageAdapter(WorkerEvent.class, FromCoordinator::new);
+        TensorLayout layout = setup.source().layout();
+        this.weights = new float[layout.getTensorsCount()][];
+        for (int i = 0; i < weights.length; i++) {
+            long elements = layout.getTensors(i).getShapeList().stream().reduce(1L, Math::multiplyExact);
+            weights[i] = new float[Math.toIntExact(elements)];
+        }
+        context.getSystem().receptionist().tell(Receptionist.subscribe(CoordinatorProtocol.SERVICE_KEY,
+                context.messageAdapter(Receptionist.Listing.class, CoordinatorsChanged::new)));
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(CoordinatorsChanged.class, this::onCoordinatorsChanged)
+                .onMessage(RetryRegistration.class, message -> register())
+                .onMessage(FromCoordinator.class, this::onFromCoordinator)
+                .onMessage(WeightsArrived.class, this::onWeightsArrived)
+                .onMessage(Failed.class, this::onFailed)
+                .onSignal(PostStop.class, signal -> onPostStop())
+                .build();
+    }
+
+    private Behavior<Command> onCoordinatorsChanged(CoordinatorsChanged message) {
+        var found = message.listing().getServiceInstances(CoordinatorProtocol.SERVICE_KEY);
+        if (!found.isEmpty()) {
+            coordinator = found.iterator().next();
+            if (rank < 0) {
+                return register();
+            }
+        }
+        return this;
+    }
+
+    private Behavior<Command> register() {
+        if (coordinator == null || rank >= 0) {
+            return this;
+        }
+        coordinator.tell(new CoordinatorProtocol.RegisterWorker(RegisterWorker.newBuilder()
+                .setJobId(setup.jobId())
+                .setWorkerId(setup.workerId())
+                .setHost(setup.host())
+                .setDeviceIndex(setup.deviceIndex())
+                .setLayout(setup.source().layout())
+                .setBatchSize(setup.batchSize())
+                .build(), events));
+        // Messages to a singleton that is still starting can be lost; registration is idempotent.
+        timers.startSingleTimer(new RetryRegistration(), REGISTRATION_RETRY);
+        return this;
+    }
+
+    private Behavior<Command> onFromCoordinator(FromCoordinator message) {
+        WorkerEvent event = message.event();
+        if (event instanceof CoordinatorProtocol.Registered registered) {
+            return onRegistered(registered);
+        } else if (event instanceof CoordinatorProtocol.Rejected rejected) {
+            return giveUp("the coordinator refused this worker: " + rejected.rejected().getReason());
+        } else if (event instanceof CoordinatorProtocol.StepPlanned planned) {
+            pendingPlan = planned.plan();
+            return startStepIfReady();
+        } else if (event instanceof CoordinatorProtocol.JobFinished finished) {
+            finalVersion = finished.steps();
+            return finishIfDone();
+        }
+        return this;
+    }
+
+    private Behavior<Command> onRegistered(CoordinatorProtocol.Registered registered) {
+        timers.cancel(new RetryRegistration());
+        if (rank >= 0) {
+            return this;
+        }
+        rank = registered.registered().getRank();
+        getContext().getLog().info("worker {} is rank {} of {}", setup.workerId(), rank,
+                registered.registered().getWorldSize());
+        client = new ParameterClient(setup.frames(), setup.jobId(), rank,
+                ShardRouting.of(registered.assignment(), setup.source().layout()), setup.eventLoops(),
+                setup.maxBytesInFlight());
+        CompletableFuture<Void> ready = client.connect();
+        if (rank == 0) {
+            ready = ready.thenCompose(connected -> client.seed(setup.source().initialWeights()));
+        }
+        pipe(ready.thenCompose(seeded -> client.pull(0, weights)), 0, "fetching the initial weights");
+        return this;
+    }
+
+    private Behavior<Command> startStepIfReady() {
+        if (stepRunning || pendingPlan == null || pendingPlan.getStep() != heldVersion) {
+            return this;
+        }
+        StepPlan plan = pendingPlan;
+        pendingPlan = null;
+        stepRunning = true;
+        int participant = plan.getParticipantRanksList().indexOf(rank);
+        long step = plan.getStep();
+        CompletableFuture<Void> pushed = participant < 0
+                ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.supplyAsync(() -> setup.source().compute(weights, plan, participant), compute)
+                        .thenCompose(contribution -> client.push(step, contribution.sums(), contribution.samples()));
+        pipe(pushed.thenCompose(done -> client.pull(step + 1, weights)), step + 1, "step " + step);
+        return this;
+    }
+
+    private void pipe(CompletableFuture<Void> work, long version, String what) {
+        getContext().pipeToSelf(work, (ok, failure) -> failure == null
+                ? new WeightsArrived(version) : new Failed(what, failure));
+    }
+
+    private Behavior<Command> onWeightsArrived(WeightsArrived message) {
+        heldVersion = message.version();
+        stepRunning = false;
+        Behavior<Command> next = finishIfDone();
+        return next == this ? startStepIfReady() : next;
+    }
+
+    private Behavior<Command> finishIfDone() {
+        if (finalVersion < 0 || heldVersion != finalVersion || stepRunning) {
+            return this;
+        }
+        getContext().getLog().info("worker {} (rank {}) finished with version {}", setup.workerId(), rank, heldVersion);
+        reportTo.tell(new Finished(rank, finalVersion, weights));
+        return Behaviors.stopped();
+    }
+
+    private Behavior<Command> onFailed(Failed message) {
+        Throwable cause = message.cause() instanceof java.util.concurrent.CompletionException wrapped
+                && wrapped.getCause() != null ? wrapped.getCause() : message.cause();
+        getContext().getLog().error("worker {} failed during {}", setup.workerId(), message.what(), cause);
+        return giveUp(message.what() + " failed: " + cause.getMessage());
+    }
+
+    private Behavior<Command> giveUp(String reason) {
+        reportTo.tell(new GaveUp(reason));
+        return Behaviors.stopped();
+    }
+
+    private Behavior<Command> onPostStop() {
+        if (client != null) {
+            client.close();
+        }
+        return this;
+    }
+}
