@@ -205,6 +205,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
             return this;
         }
         getContext().getLog().info("worker {} (rank {}) finished with version {}", setup.workerId(), rank, heldVersion);
+        coordinator.tell(new CoordinatorProtocol.WorkerDone(setup.jobId(), rank));
         reportTo.tell(new Finished(rank, finalVersion, weights));
         return Behaviors.stopped();
     }

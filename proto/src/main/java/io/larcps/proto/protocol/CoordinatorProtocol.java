@@ -30,6 +30,13 @@ public final class CoordinatorProtocol {
             implements Request {
     }
 
+    /**
+     * A worker holds the job's final weights. The job is complete once every worker has said so, so a
+     * node that hosts shards does not leave while a worker still pulls from it.
+     */
+    public record WorkerDone(String jobId, int rank) implements Request {
+    }
+
     /** What the coordinator tells a worker. */
     public sealed interface WorkerEvent extends ControlMessage
             permits Registered, Rejected, StepPlanned, JobFinished {

@@ -76,7 +76,7 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
             implements Event {
     }
 
-    /** Every step ran. */
+    /** Every step ran and every worker holds the final weights. */
     public record JobCompleted(long steps) implements Event {
     }
 
@@ -98,6 +98,8 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
     private final Map<Integer, ShardEndpoint> endpoints = new TreeMap<>();
     private final Set<Integer> seeded = new HashSet<>();
     private final Map<Integer, StepApplied> applied = new TreeMap<>();
+    private final Set<Integer> done = new HashSet<>();
+    private boolean completionAnnounced;
     private Phase phase = Phase.REGISTERING;
     /** The job's shard count, or fewer when the model has fewer tensors than that (a shard owns whole tensors). */
     private int shardCount;
@@ -132,6 +134,7 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
                 .onMessage(ResendConfiguration.class, command -> onResendConfiguration())
                 .onMessage(ShardSeeded.class, this::onShardSeeded)
                 .onMessage(StepApplied.class, this::onStepApplied)
+                .onMessage(CoordinatorProtocol.WorkerDone.class, this::onWorkerDone)
                 .build();
     }
 
@@ -324,11 +327,26 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
             phase = Phase.FINISHED;
             getContext().getLog().info("job {} finished after {} steps", job.jobId(), job.totalSteps());
             workers.forEach(worker -> worker.replyTo().tell(new CoordinatorProtocol.JobFinished(job.jobId(), step + 1)));
-            listener.tell(new JobCompleted(step + 1));
+            completeIfAllDone();
         } else {
             startStep(step + 1);
         }
         return this;
+    }
+
+    private Behavior<CoordinatorProtocol.Request> onWorkerDone(CoordinatorProtocol.WorkerDone message) {
+        if (message.jobId().equals(job.jobId())) {
+            done.add(message.rank());
+            completeIfAllDone();
+        }
+        return this;
+    }
+
+    private void completeIfAllDone() {
+        if (phase == Phase.FINISHED && done.size() == workers.size() && !completionAnnounced) {
+            completionAnnounced = true;
+            listener.tell(new JobCompleted(job.totalSteps()));
+        }
     }
 
     private StepCompleted completion(long step) {

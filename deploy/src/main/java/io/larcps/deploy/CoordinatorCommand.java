@@ -1,0 +1,57 @@
+package io.larcps.deploy;
+
+import io.larcps.deploy.cli.ClusterOptions;
+import io.larcps.deploy.cli.JobOptions;
+import io.larcps.deploy.cli.ModelOptions;
+import io.larcps.server.coordinator.JobSpec;
+import io.larcps.server.node.ParameterServerNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.apache.pekko.actor.typed.ActorSystem;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "coordinator", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Runs the training coordinator of one job (and, with --with-ps, parameter shards too).",
+                "It waits for --workers workers to register, places the model's tensors on --shards shards,",
+                "clocks the synchronous steps and exits when every worker holds the final weights."})
+final class CoordinatorCommand implements Callable<Integer> {
+
+    @Mixin
+    ClusterOptions cluster;
+
+    @Mixin
+    JobOptions job;
+
+    @Mixin
+    ModelOptions model;
+
+    @Option(names = "--with-ps", description = "Also host parameter shards (role ps) in this process.")
+    boolean withPs;
+
+    @Option(names = "--ps-nodes", defaultValue = "1",
+            description = "ps nodes to wait for before placing shards, so shards spread over them; default ${DEFAULT-VALUE}.")
+    int psNodes;
+
+    @Override
+    public Integer call() throws Exception {
+        JobSpec spec = job.spec(model.datasetSize());
+        List<String> roles = new ArrayList<>(List.of(ParameterServerNode.COORDINATOR_ROLE));
+        if (withPs) {
+            roles.add(ParameterServerNode.PS_ROLE);
+        }
+        ActorSystem<Void> system = NodeRuntime.start(cluster, roles, psNodes);
+        JobProgress progress = JobProgress.spawn(system, spec);
+        ParameterServerNode.start(system, Optional.of(spec), progress.listener());
+        try {
+            progress.awaitCompletion();
+            return 0;
+        } finally {
+            system.terminate();
+            system.getWhenTerminated().toCompletableFuture().join();
+        }
+    }
+}

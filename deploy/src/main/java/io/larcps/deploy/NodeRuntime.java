@@ -1,0 +1,34 @@
+package io.larcps.deploy;
+
+import com.typesafe.config.ConfigFactory;
+import io.larcps.deploy.cli.ClusterOptions;
+import io.larcps.server.node.NodeConfig;
+import java.util.List;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.cluster.typed.JoinSeedNodes;
+
+/** Starts a node's ActorSystem and joins the cluster (its seeds, or itself when it has none). */
+final class NodeRuntime {
+    private NodeRuntime() {
+    }
+
+    static ActorSystem<Void> start(ClusterOptions cluster, List<String> roles, int minimumPsNodes) {
+        var extra = ConfigFactory.parseString("larcps.data-plane-server.port = " + cluster.dataPlanePort()
+                + "\nlarcps.data-plane-server.bind-host = \"" + cluster.host() + "\""
+                + "\npekko.cluster.role.ps.min-nr-of-members = " + Math.max(1, minimumPsNodes));
+        List<String> seeds = cluster.seedAddresses();
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "larcps",
+                NodeConfig.node(cluster.host(), cluster.port(), roles, List.of(), extra));
+        Cluster members = Cluster.get(system);
+        if (seeds.isEmpty()) {
+            members.manager().tell(Join.create(members.selfMember().address()));
+        } else {
+            members.manager().tell(new JoinSeedNodes(seeds.stream()
+                    .map(org.apache.pekko.actor.AddressFromURIString::parse).toList()));
+        }
+        return system;
+    }
+}

@@ -1,0 +1,59 @@
+package io.larcps.deploy.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** Where a node listens and whom it joins; each option also reads an environment variable (containers). */
+public final class ClusterOptions {
+
+    @Option(names = "--host", defaultValue = "${env:LARCPS_HOST:-127.0.0.1}",
+            description = "Address this node binds and advertises for the control plane and the data plane "
+                    + "(env LARCPS_HOST; default ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "${env:LARCPS_PORT:-0}",
+            description = "Control-plane (Pekko Artery) port; 0 lets the OS choose, which only suits nodes that "
+                    + "no one uses as a seed (env LARCPS_PORT; default ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--join", split = ",", paramLabel = "HOST:PORT",
+            description = "Seed node(s) to join, e.g. 10.0.0.5:2552; repeat or comma-separate "
+                    + "(env LARCPS_JOIN). Without seeds a node forms a new cluster by joining itself.")
+    List<String> seeds = new ArrayList<>();
+
+    @Option(names = "--data-plane-port", defaultValue = "${env:LARCPS_DATA_PLANE_PORT:-0}",
+            description = "Data-plane (Netty) port of a ps node; 0 lets the OS choose: workers learn it from the "
+                    + "coordinator (env LARCPS_DATA_PLANE_PORT; default ${DEFAULT-VALUE}).")
+    int dataPlanePort;
+
+    /** Seeds from the flag, else from LARCPS_JOIN, as Pekko addresses. */
+    public List<String> seedAddresses() {
+        List<String> raw = new ArrayList<>(seeds);
+        String fromEnv = System.getenv("LARCPS_JOIN");
+        if (raw.isEmpty() && fromEnv != null && !fromEnv.isBlank()) {
+            raw.addAll(List.of(fromEnv.split(",")));
+        }
+        List<String> addresses = new ArrayList<>();
+        for (String seed : raw) {
+            String trimmed = seed.trim();
+            if (!trimmed.matches("[^:/@\\s]+:\\d{1,5}")) {
+                throw new IllegalArgumentException("--join '" + trimmed + "' is not HOST:PORT");
+            }
+            addresses.add("pekko://larcps@" + trimmed);
+        }
+        return addresses;
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public int dataPlanePort() {
+        return dataPlanePort;
+    }
+}

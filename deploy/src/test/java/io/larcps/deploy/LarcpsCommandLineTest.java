@@ -1,0 +1,69 @@
+package io.larcps.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The launcher's contract with its users: help that helps, one-line errors and exit code 2 for bad flags. */
+class LarcpsCommandLineTest {
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream originalOut;
+    private PrintStream originalErr;
+
+    @BeforeEach
+    void capture() {
+        originalOut = System.out;
+        originalErr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restore() {
+        System.setOut(originalOut);
+        System.setErr(originalErr);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void helpListsTheCommandsAndEachCommandExplainsItsFlags() {
+        assertThat(Larcps.run("--help")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("coordinator", "ps", "worker");
+        out.reset();
+        assertThat(Larcps.run("coordinator", "--help")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--trust", "--global-batch", "--warmup-steps", "--join");
+    }
+
+    @Test
+    void anUnknownFlagIsOneLineAndExitCodeTwo() {
+        assertThat(Larcps.run("worker", "--batch", "8", "--frobnicate")).isEqualTo(2);
+        assertThat(err()).contains("larcps: Unknown option: '--frobnicate'").doesNotContain("at io.larcps");
+    }
+
+    @Test
+    void invalidValuesAreRefusedBeforeAnythingStarts() {
+        assertThat(Larcps.run("coordinator", "--workers", "3", "--global-batch", "64")).isEqualTo(2);
+        assertThat(err()).contains("does not divide by --workers 3").doesNotContain("Exception");
+        err.reset();
+        assertThat(Larcps.run("coordinator", "--optimizer", "adam")).isEqualTo(2);
+        assertThat(err()).contains("--optimizer must be larc, lars or sgd");
+        err.reset();
+        assertThat(Larcps.run("coordinator", "--momentum", "1.5")).isEqualTo(2);
+        assertThat(err()).contains("momentum must be in [0, 1)");
+        err.reset();
+        assertThat(Larcps.run("worker", "--batch", "8", "--model", "gpt")).isEqualTo(2);
+        assertThat(err()).contains("--model 'gpt' is unknown");
+        err.reset();
+        assertThat(Larcps.run("worker", "--batch", "8", "--join", "nonsense")).isEqualTo(2);
+        assertThat(err()).contains("--join 'nonsense' is not HOST:PORT");
+    }
+}
