@@ -1,0 +1,141 @@
+package io.larcps.worker.transport;
+
+import io.larcps.proto.frame.FrameSettings;
+import io.larcps.proto.frame.TensorFrame;
+import io.larcps.proto.frame.TensorFrameDecoder;
+import io.larcps.proto.frame.TensorFrameEncoder;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * One TCP connection per distinct shard endpoint, with the data-plane pipeline (decoder, encoder,
+ * {@link ShardFrameHandler}) and socket options sized for multi-MiB chunks.
+ */
+final class ShardChannels {
+
+    /**
+     * Kernel socket buffers: 4 MiB covers the bandwidth-delay product of 25 Gb/s at 1 ms, so one
+     * chunk is not throttled by the TCP window. Linux caps the request at net.core.wmem_max /
+     * rmem_max (and an explicit size switches autotuning off), so raise those sysctls on hosts with
+     * longer or faster links.
+     */
+    static final int SOCKET_BUFFER_BYTES = 4 << 20;
+
+    private final ShardRouting routing;
+    private final FrameSettings settings;
+    private final InboundSink sink;
+    private final Bootstrap bootstrap;
+    private final Map<Endpoint, Channel> channels = new ConcurrentHashMap<>();
+
+    ShardChannels(ShardRouting routing, EventLoopGroup group, FrameSettings settings, InboundSink sink) {
+        // The channel class must match the group's I/O handler; NIO runs everywhere.
+        if (!(group instanceof IoEventLoopGroup ioGroup) || !ioGroup.isIoType(NioIoHandler.class)) {
+            throw new IllegalArgumentException("the data-plane client needs an NIO event-loop group, e.g. "
+                    + "new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory()); got " + group.getClass().getName());
+        }
+        this.routing = routing;
+        this.settings = settings;
+        this.sink = sink;
+        // The client bounds its own queue (InFlightBudget); the water marks only decide when a channel
+        // reports itself unwritable, and the 32/64 KiB defaults would flip that on every chunk.
+        int chunk = settings.chunkBytes();
+        WriteBufferWaterMark waterMark = new WriteBufferWaterMark(chunk, (int) Math.min(2L * chunk, Integer.MAX_VALUE));
+        this.bootstrap = new Bootstrap()
+                .group(group)
+                .channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
+                .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark);
+    }
+
+    /** Connects to every endpoint; fails with a {@link DataPlaneException} naming the first endpoint that failed. */
+    CompletableFuture<Void> connect() {
+        List<Endpoint> endpoints = routing.endpoints();
+        CompletableFuture<Void> all = new CompletableFuture<>();
+        AtomicInteger pending = new AtomicInteger(endpoints.size());
+        for (Endpoint endpoint : endpoints) {
+            ChannelFuture connected = bootstrap.clone().handler(pipeline(endpoint)).connect(endpoint.host(), endpoint.port());
+            channels.put(endpoint, connected.channel());
+            connected.addListener(f -> {
+                if (!f.isSuccess()) {
+                    all.completeExceptionally(new DataPlaneException(endpoint, "could not connect", f.cause()));
+                } else if (pending.decrementAndGet() == 0) {
+                    all.complete(null);
+                }
+            });
+        }
+        return all;
+    }
+
+    private ChannelInitializer<SocketChannel> pipeline(Endpoint endpoint) {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(SocketChannel channel) {
+                channel.pipeline().addLast(
+                        new TensorFrameDecoder(settings),
+                        new TensorFrameEncoder(settings),
+                        new ShardFrameHandler(endpoint, sink));
+            }
+        };
+    }
+
+    /**
+     * Writes {@code frame} (taking ownership) to the connection of {@code shard} and reports the
+     * outcome to {@code onDone}: null once the bytes are in the socket, else the failure.
+     *
+     * <p>The write is always queued to the channel's event loop, even from that loop: Netty runs an
+     * in-loop write at once but queues others, so mixing both could reorder frames that callers
+     * issued in order from different threads.
+     */
+    void send(int shard, TensorFrame frame, Consumer<Throwable> onDone) {
+        Endpoint endpoint = routing.endpointOf(shard);
+        Channel channel = channels.get(endpoint);
+        if (channel == null) {
+            frame.release();
+            onDone.accept(new DataPlaneException(endpoint, "not connected"));
+            return;
+        }
+        try {
+            channel.eventLoop().execute(() -> channel.writeAndFlush(frame).addListener(f -> onDone.accept(
+                    f.isSuccess() ? null : writeFailure(endpoint, channel, f.cause()))));
+        } catch (RejectedExecutionException e) {
+            frame.release();
+            onDone.accept(new DataPlaneException(endpoint, "its event loop is shut down", e));
+        }
+    }
+
+    // Netty fails the queued writes of a closing channel before it reports the channel inactive.
+    private static DataPlaneException writeFailure(Endpoint endpoint, Channel channel, Throwable cause) {
+        String what = channel.isActive() ? "could not write a frame" : "connection lost while writing a frame";
+        return new DataPlaneException(endpoint, what + ": " + cause, cause);
+    }
+
+    /** The allocator of {@code shard}'s connection: pooled direct buffers by Netty's default. */
+    ByteBufAllocator alloc(int shard) {
+        Channel channel = channels.get(routing.endpointOf(shard));
+        return channel != null ? channel.alloc() : ByteBufAllocator.DEFAULT;
+    }
+
+    /** Starts closing every connection; does not wait, so it is safe on an event loop. */
+    void close() {
+        channels.values().forEach(Channel::close);
+    }
+}
