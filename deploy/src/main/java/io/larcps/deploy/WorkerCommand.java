@@ -59,7 +59,7 @@ final class WorkerCommand implements Callable<Integer> {
             WorkerOutcomes outcomes = WorkerOutcomes.spawn(system, devices);
             for (int device = 0; device < devices; device++) {
                 WorkerSetup setup = new WorkerSetup(jobId, host + "/" + ProcessHandle.current().pid() + "/" + device,
-                        host, device, batch, model.source(), frames, inFlight, loops, "larcps.worker.compute-dispatcher");
+                        host, device, batch, model.source(), frames, inFlight, loops, "larcps.worker.compute-dispatcher", 0);
                 system.systemActorOf(Worker.create(setup, outcomes.ref()), "worker-" + device,
                         org.apache.pekko.actor.typed.Props.empty());
             }

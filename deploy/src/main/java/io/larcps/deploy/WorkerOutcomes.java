@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
@@ -21,10 +22,17 @@ final class WorkerOutcomes {
     }
 
     static WorkerOutcomes spawn(ActorSystem<?> system, int workers) {
+        return spawn(system, workers, reached -> { });
+    }
+
+    /** @param onReached called (on the collector's thread) with rank 0's periodic weight copies */
+    static WorkerOutcomes spawn(ActorSystem<?> system, int workers, Consumer<Worker.Reached> onReached) {
         CompletableFuture<List<Worker.Finished>> all = new CompletableFuture<>();
         List<Worker.Finished> finished = new ArrayList<>();
         ActorRef<Worker.Outcome> ref = system.systemActorOf(Behaviors.receiveMessage(outcome -> {
-            if (outcome instanceof Worker.GaveUp gaveUp) {
+            if (outcome instanceof Worker.Reached reached) {
+                onReached.accept(reached);
+            } else if (outcome instanceof Worker.GaveUp gaveUp) {
                 all.completeExceptionally(new IllegalStateException(gaveUp.reason()));
             } else if (outcome instanceof Worker.Finished done) {
                 finished.add(done);

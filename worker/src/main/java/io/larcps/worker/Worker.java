@@ -54,6 +54,13 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     public record Finished(int rank, long steps, float[][] weights) implements Outcome {
     }
 
+    /**
+     * Rank 0 holds version {@code version}, a multiple of the setup's report interval (an epoch, say):
+     * a copy of the weights, for evaluation while training goes on.
+     */
+    public record Reached(long version, float[][] weights) implements Outcome {
+    }
+
     /** The worker gave up; {@code reason} says why in a sentence. */
     public record GaveUp(String reason) implements Outcome {
     }
@@ -196,6 +203,13 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     private Behavior<Command> onWeightsArrived(WeightsArrived message) {
         heldVersion = message.version();
         stepRunning = false;
+        if (rank == 0 && setup.reportEvery() > 0 && heldVersion > 0 && heldVersion % setup.reportEvery() == 0) {
+            float[][] copy = new float[weights.length][];
+            for (int i = 0; i < weights.length; i++) {
+                copy[i] = weights[i].clone();
+            }
+            reportTo.tell(new Reached(heldVersion, copy));
+        }
         Behavior<Command> next = finishIfDone();
         return next == this ? startStepIfReady() : next;
     }

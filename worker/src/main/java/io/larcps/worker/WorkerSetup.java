@@ -11,8 +11,9 @@ import io.netty.channel.EventLoopGroup;
  * @param maxBytesInFlight bound on gradient bytes written but not yet sent
  * @param eventLoops Netty threads for the data-plane client; shared, not owned
  * @param computeDispatcher config path of the dispatcher gradient work runs on
+ * @param reportEvery rank 0 reports a copy of the weights at every multiple of this many versions; 0 never
  */
 public record WorkerSetup(String jobId, String workerId, String host, int deviceIndex, int batchSize,
         GradientSource source, FrameSettings frames, long maxBytesInFlight, EventLoopGroup eventLoops,
-        String computeDispatcher) {
+        String computeDispatcher, long reportEvery) {
 }

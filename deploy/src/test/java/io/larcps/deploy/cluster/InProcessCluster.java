@@ -59,7 +59,7 @@ final class InProcessCluster implements AutoCloseable {
         for (int w = 0; w < job.workers(); w++) {
             GradientSource source = sources.apply(w);
             WorkerSetup setup = new WorkerSetup(job.jobId(), "worker-" + w, "127.0.0.1", w, job.batchPerWorker(), source,
-                    frames, 8 << 20, clientLoops, "larcps.worker.compute-dispatcher");
+                    frames, 8 << 20, clientLoops, "larcps.worker.compute-dispatcher", 0);
             workers.spawn(Worker.create(setup, outcomes.getRef()), "worker-" + w);
         }
     }
