@@ -38,16 +38,19 @@ final class CoordinatorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        JobSpec spec = job.spec(model.datasetSize());
+        JobSpec spec = job.spec(ModelCatalog.open(model).trainingSize());
         List<String> roles = new ArrayList<>(List.of(ParameterServerNode.COORDINATOR_ROLE));
         if (withPs) {
             roles.add(ParameterServerNode.PS_ROLE);
         }
         ActorSystem<Void> system = NodeRuntime.start(cluster, roles, psNodes);
-        JobProgress progress = JobProgress.spawn(system, spec);
+        ProgressPrinter printer = new ProgressPrinter(System.out, false, spec.stepsPerEpoch(), spec.totalSteps(),
+                spec.globalBatch());
+        JobProgress progress = JobProgress.spawn(system, step -> printer.stepCompleted(step.step(), step.learningRate()));
         ParameterServerNode.start(system, Optional.of(spec), progress.listener());
         try {
-            progress.awaitCompletion();
+            long steps = progress.awaitCompletion();
+            System.out.printf("job %s completed: %d steps in %.1f s%n", spec.jobId(), steps, printer.elapsedSeconds());
             return 0;
         } finally {
             system.terminate();

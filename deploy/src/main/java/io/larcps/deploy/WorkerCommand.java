@@ -48,7 +48,7 @@ final class WorkerCommand implements Callable<Integer> {
         if (devices <= 0 || batch <= 0) {
             throw new IllegalArgumentException("--devices and --batch must be > 0");
         }
-        model.source();
+        TrainableModel trainable = ModelCatalog.open(model);
         ActorSystem<Void> system = NodeRuntime.start(cluster, List.of(ParameterServerNode.WORKER_ROLE), 1);
         EventLoopGroup loops = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         try {
@@ -59,13 +59,13 @@ final class WorkerCommand implements Callable<Integer> {
             WorkerOutcomes outcomes = WorkerOutcomes.spawn(system, devices);
             for (int device = 0; device < devices; device++) {
                 WorkerSetup setup = new WorkerSetup(jobId, host + "/" + ProcessHandle.current().pid() + "/" + device,
-                        host, device, batch, model.source(), frames, inFlight, loops, "larcps.worker.compute-dispatcher", 0);
+                        host, device, batch, trainable.newSource(batch), frames, inFlight, loops, "larcps.worker.compute-dispatcher", 0);
                 system.systemActorOf(Worker.create(setup, outcomes.ref()), "worker-" + device,
                         org.apache.pekko.actor.typed.Props.empty());
             }
             Worker.Finished first = outcomes.await();
             if (out != null) {
-                WeightsExport.write(out.resolve("weights"), model.source().layout(), first.weights());
+                WeightsExport.write(out.resolve("weights"), trainable.layout(), first.weights());
                 System.out.println("final weights of rank " + first.rank() + " written to " + out.resolve("weights"));
             }
             return 0;

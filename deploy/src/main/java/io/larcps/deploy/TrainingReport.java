@@ -1,0 +1,115 @@
+package io.larcps.deploy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.larcps.deploy.cli.ModelOptions;
+import io.larcps.server.coordinator.JobSpec;
+import io.larcps.server.coordinator.TrainingCoordinator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What a training run learned and how fast, as printed per epoch and written to {@code report.json}:
+ * the configuration, test loss and accuracy per epoch, samples per second, and the LARC factor per
+ * tensor over the run (what LARC did to each layer's learning rate). Thread-safe: fed from the
+ * coordinator's listener and the evaluation thread.
+ */
+final class TrainingReport {
+    /** Test metrics after a version (a number of steps). */
+    record EpochMetrics(long steps, double epoch, double loss, double accuracy, double seconds) {
+    }
+
+    /** The trust factor of every tensor at one step (NaN where the rule did not apply). */
+    record TrustSample(long step, double learningRate, List<Double> factors) {
+    }
+
+    private final String model;
+    private final JobSpec job;
+    private final ModelOptions options;
+    private final List<EpochMetrics> epochs = new ArrayList<>();
+    private final List<TrustSample> trust = new ArrayList<>();
+    private final long trustEvery;
+    private double wallSeconds;
+    private int refusedGradients;
+
+    TrainingReport(String model, JobSpec job, ModelOptions options) {
+        this.model = model;
+        this.job = job;
+        this.options = options;
+        this.trustEvery = Math.max(1, job.totalSteps() / 200);
+    }
+
+    synchronized void stepCompleted(TrainingCoordinator.StepCompleted step) {
+        refusedGradients += step.poisonedContributions();
+        if (step.step() % trustEvery == 0 || step.step() == job.totalSteps() - 1) {
+            trust.add(new TrustSample(step.step(), step.learningRate(), List.copyOf(step.trustFactors())));
+        }
+    }
+
+    synchronized void evaluated(long steps, TrainableModel.Evaluation evaluation, double seconds) {
+        EpochMetrics metrics = new EpochMetrics(steps, steps / (double) job.stepsPerEpoch(), evaluation.loss(),
+                evaluation.accuracy(), seconds);
+        epochs.add(metrics);
+        System.out.printf("after %d steps (epoch %.4g): test loss %.4f, test accuracy %.4f%n", steps, metrics.epoch(),
+                evaluation.loss(), evaluation.accuracy());
+    }
+
+    synchronized void finished(double seconds) {
+        wallSeconds = seconds;
+        double samplesPerSecond = job.totalSteps() * job.globalBatch() / seconds;
+        System.out.printf("done: %d steps in %.1f s (%.0f samples/s), final test accuracy %.4f%s%n", job.totalSteps(),
+                seconds, samplesPerSecond, finalAccuracy(),
+                refusedGradients > 0 ? ", " + refusedGradients + " gradient contributions refused (NaN/Inf)" : "");
+    }
+
+    synchronized double finalAccuracy() {
+        return epochs.isEmpty() ? Double.NaN : epochs.get(epochs.size() - 1).accuracy();
+    }
+
+    synchronized List<EpochMetrics> epochs() {
+        return List.copyOf(epochs);
+    }
+
+    synchronized List<TrustSample> trust() {
+        return List.copyOf(trust);
+    }
+
+    synchronized void write(Path directory, TrainableModel trainable, float[][] weights) throws IOException {
+        Files.createDirectories(directory);
+        WeightsExport.write(directory.resolve("weights"), trainable.layout(), weights);
+        Path saved = trainable.save(weights, directory);
+        ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode root = json.createObjectNode();
+        ObjectNode config = root.putObject("config");
+        config.put("model", model);
+        config.put("data", String.valueOf(options.data()));
+        config.put("seed", options.seed());
+        config.put("workers", job.workers());
+        config.put("shards", job.shards());
+        config.put("global_batch", job.globalBatch());
+        config.put("steps", job.totalSteps());
+        config.put("steps_per_epoch", job.stepsPerEpoch());
+        config.putPOJO("optimizer", job.optimizer());
+        config.putPOJO("schedule", job.schedule());
+        config.put("peak_learning_rate", job.schedule().scaledRate());
+        ArrayNode perEpoch = root.putArray("epochs");
+        epochs.forEach(metrics -> perEpoch.addPOJO(metrics));
+        root.put("wall_seconds", wallSeconds);
+        root.put("samples_per_second", job.totalSteps() * job.globalBatch() / wallSeconds);
+        root.put("final_test_accuracy", finalAccuracy());
+        root.put("refused_gradient_contributions", refusedGradients);
+        ArrayNode names = root.putArray("tensors");
+        trainable.layout().getTensorsList().forEach(tensor -> names.add(tensor.getName()));
+        ArrayNode trustSamples = root.putArray("trust_factors");
+        trust.forEach(sample -> trustSamples.addPOJO(sample));
+        if (saved != null) {
+            root.put("model_file", directory.relativize(saved).toString());
+        }
+        json.writeValue(directory.resolve("report.json").toFile(), root);
+    }
+}
