@@ -1,5 +1,6 @@
 package io.larcps.worker.transport;
 
+import io.larcps.proto.frame.FloatRuns;
 import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -31,36 +32,22 @@ final class LittleEndianFloats {
 
     /**
      * Copies every readable float of {@code src} into {@code dst} from index {@code offset}, without
-     * moving the reader index. A received body is often a composite of several socket reads whose
-     * pieces can end inside a float, so whole floats of each piece are bulk-copied and a float that
-     * straddles two pieces is assembled from its bytes.
+     * moving the reader index; runs of whole floats are bulk-copied.
      */
     static void read(ByteBuf src, float[] dst, int offset) {
-        if (src.readableBytes() % Float.BYTES != 0) {
-            throw new IllegalArgumentException("a float body of " + src.readableBytes() + " bytes");
-        }
-        ByteBuffer carry = ByteBuffer.allocate(Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        int next = offset;
-        for (ByteBuffer piece : src.nioBuffers()) {
-            int position = piece.position();
-            int limit = piece.limit();
-            if (carry.position() > 0) {
-                while (carry.hasRemaining() && position < limit) {
-                    carry.put(piece.get(position++));
-                }
-                if (carry.hasRemaining()) {
-                    continue;
-                }
-                dst[next++] = carry.getFloat(0);
-                carry.clear();
+        FloatRuns.walk(src, new FloatRuns.Visitor() {
+            @Override
+            public boolean run(ByteBuffer piece, int byteOffset, int first, int count) {
+                piece.duplicate().position(byteOffset).limit(byteOffset + count * Float.BYTES).slice()
+                        .order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(dst, offset + first, count);
+                return true;
             }
-            int whole = (limit - position) / Float.BYTES;
-            piece.duplicate().position(position).limit(position + whole * Float.BYTES).slice()
-                    .order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(dst, next, whole);
-            next += whole;
-            for (position += whole * Float.BYTES; position < limit; position++) {
-                carry.put(piece.get(position));
+
+            @Override
+            public boolean single(float value, int index) {
+                dst[offset + index] = value;
+                return true;
             }
-        }
+        });
     }
 }
