@@ -1,0 +1,212 @@
+package io.larcps.worker.model;
+
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import java.util.Map;
+import org.nd4j.linalg.api.concurrency.AffinityManager;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Copies per-tensor float arrays into and out of a network's flat parameter or gradient vector, one
+ * bulk copy per tensor and no ND4J allocation. Tensors are in {@code paramTable()} order. DL4J keeps
+ * every parameter as a contiguous segment of the flat vector (the gradient vector has the same
+ * segments), in 'c' order (convolution weights) or in 'f' order (dense weights {@code [nIn, nOut]});
+ * the arrays on this side are always row-major ('c') for the tensor's shape, so an 'f' segment is
+ * transposed on the way through a scratch array.
+ */
+final class FlatTensors {
+    private final String[] names;
+    private final int[] offsets;
+    private final int[] lengths;
+    /** For an 'f'-ordered matrix segment: its rows (the transposed copy needs them); 0 for 'c' segments. */
+    private final int[] fortranRows;
+    private final int totalLength;
+    private float[] scratch = new float[0];
+
+    FlatTensors(Map<String, INDArray> paramTable, INDArray flat) {
+        int count = paramTable.size();
+        names = new String[count];
+        offsets = new int[count];
+        lengths = new int[count];
+        fortranRows = new int[count];
+        checkFlat(flat, "parameter");
+        long address = flat.data().address();
+        int i = 0;
+        for (Map.Entry<String, INDArray> entry : paramTable.entrySet()) {
+            INDArray view = entry.getValue();
+            names[i] = entry.getKey();
+            lengths[i] = Math.toIntExact(view.length());
+            if (view.data().address() != address) {
+                throw new IllegalStateException("parameter " + entry.getKey() + " is not a view of the flat parameter vector");
+            }
+            offsets[i] = Math.toIntExact(view.offset() - flat.offset());
+            if (isCContiguous(view)) {
+                fortranRows[i] = 0;
+            } else if (view.rank() == 2 && isFContiguous(view)) {
+                fortranRows[i] = Math.toIntExact(view.size(0));
+            } else {
+                throw new IllegalStateException("parameter " + entry.getKey() + " has shape " + Arrays.toString(view.shape())
+                        + ", order " + view.ordering() + " and strides " + Arrays.toString(view.stride())
+                        + ", which is neither a 'c' segment nor an 'f' matrix");
+            }
+            i++;
+        }
+        // The table's order need not be the flat order (a ComputationGraph lists its layers in another
+        // order than it lays them out); the segments must still tile the flat vector exactly.
+        Integer[] byOffset = new Integer[count];
+        for (int t = 0; t < count; t++) {
+            byOffset[t] = t;
+        }
+        Arrays.sort(byOffset, (a, b) -> Integer.compare(offsets[a], offsets[b]));
+        long next = 0;
+        for (int t : byOffset) {
+            if (offsets[t] != next) {
+                throw new IllegalStateException("parameter " + names[t] + " starts at flat element " + offsets[t]
+                        + " where " + next + " was expected: the parameter views do not tile the flat vector");
+            }
+            next += lengths[t];
+        }
+        totalLength = Math.toIntExact(next);
+        if (totalLength != flat.length()) {
+            throw new IllegalStateException("the parameters cover " + totalLength + " of " + flat.length() + " flat elements");
+        }
+    }
+
+    /**
+     * Checks that {@code table} (the gradient views, say) lays its tensors out in {@code flat} exactly as
+     * the parameters are laid out in theirs.
+     */
+    void checkSameLayout(Map<String, INDArray> table, INDArray flat, String what) {
+        for (int t = 0; t < names.length; t++) {
+            INDArray view = table.get(names[t]);
+            if (view == null) {
+                throw new IllegalStateException("the " + what + " has no " + names[t]);
+            }
+            boolean sameOrder = fortranRows[t] == 0 ? isCContiguous(view) : view.rank() == 2 && isFContiguous(view);
+            if (view.data().address() != flat.data().address() || view.offset() - flat.offset() != offsets[t]
+                    || view.length() != lengths[t] || !sameOrder) {
+                throw new IllegalStateException("the " + what + " of " + names[t] + " is not laid out like the parameter"
+                        + " (offset " + (view.offset() - flat.offset()) + " vs " + offsets[t] + ", order " + view.ordering() + ")");
+            }
+        }
+    }
+
+    private static boolean isCContiguous(INDArray view) {
+        long expected = 1;
+        for (int d = view.rank() - 1; d >= 0; d--) {
+            if (view.size(d) != 1 && view.stride(d) != expected) {
+                return false;
+            }
+            expected *= view.size(d);
+        }
+        return true;
+    }
+
+    private static boolean isFContiguous(INDArray view) {
+        long expected = 1;
+        for (int d = 0; d < view.rank(); d++) {
+            if (view.size(d) != 1 && view.stride(d) != expected) {
+                return false;
+            }
+            expected *= view.size(d);
+        }
+        return true;
+    }
+
+    private static void checkFlat(INDArray flat, String what) {
+        if (flat == null) {
+            throw new IllegalStateException("the network has no flat " + what + " vector (was init() called?)");
+        }
+        if (flat.length() > Integer.MAX_VALUE) {
+            throw new IllegalStateException("flat " + what + " vector of " + flat.length() + " elements is too long");
+        }
+    }
+
+    int count() {
+        return names.length;
+    }
+
+    String name(int tensor) {
+        return names[tensor];
+    }
+
+    int length(int tensor) {
+        return lengths[tensor];
+    }
+
+    /** A direct buffer over {@code flat}'s elements (index 0 = the flat vector's first element). */
+    FloatBuffer buffer(INDArray flat) {
+        checkFlat(flat, "");
+        if (flat.length() != totalLength) {
+            throw new IllegalArgumentException("flat vector of " + flat.length() + " elements, expected " + totalLength);
+        }
+        FloatBuffer whole = flat.data().asNioFloat();
+        whole.position(Math.toIntExact(flat.offset()));
+        return whole.slice();
+    }
+
+    /** Writes every tensor of {@code values} (row-major) into the flat vector behind {@code target}. */
+    void write(float[][] values, FloatBuffer target, INDArray flat) {
+        if (values.length != names.length) {
+            throw new IllegalArgumentException(values.length + " tensors given, the network has " + names.length);
+        }
+        for (int t = 0; t < names.length; t++) {
+            float[] value = values[t];
+            if (value == null || value.length != lengths[t]) {
+                throw new IllegalArgumentException("tensor " + t + " (" + names[t] + ") has "
+                        + (value == null ? "no array" : value.length + " elements") + ", expected " + lengths[t]);
+            }
+            if (fortranRows[t] == 0) {
+                target.put(offsets[t], value);
+            } else {
+                float[] transposed = scratch(lengths[t]);
+                int rows = fortranRows[t];
+                int columns = lengths[t] / rows;
+                for (int r = 0; r < rows; r++) {
+                    int from = r * columns;
+                    for (int c = 0; c < columns; c++) {
+                        transposed[c * rows + r] = value[from + c];
+                    }
+                }
+                target.put(offsets[t], transposed, 0, lengths[t]);
+            }
+        }
+        Nd4j.getAffinityManager().tagLocation(flat, AffinityManager.Location.HOST);
+    }
+
+    /** Reads tensor {@code t} (row-major) out of the flat vector behind {@code source}. */
+    void read(int t, FloatBuffer source, float[] into) {
+        if (fortranRows[t] == 0) {
+            source.get(offsets[t], into, 0, lengths[t]);
+        } else {
+            float[] stored = scratch(lengths[t]);
+            source.get(offsets[t], stored, 0, lengths[t]);
+            int rows = fortranRows[t];
+            int columns = lengths[t] / rows;
+            for (int r = 0; r < rows; r++) {
+                int to = r * columns;
+                for (int c = 0; c < columns; c++) {
+                    into[to + c] = stored[c * rows + r];
+                }
+            }
+        }
+    }
+
+    /** Every tensor, row-major, in new arrays. */
+    float[][] readAll(FloatBuffer source) {
+        float[][] values = new float[names.length][];
+        for (int t = 0; t < names.length; t++) {
+            values[t] = new float[lengths[t]];
+            read(t, source, values[t]);
+        }
+        return values;
+    }
+
+    private float[] scratch(int length) {
+        if (scratch.length < length) {
+            scratch = new float[length];
+        }
+        return scratch;
+    }
+}
