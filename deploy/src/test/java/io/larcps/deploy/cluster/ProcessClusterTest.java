@@ -42,7 +42,7 @@ class ProcessClusterTest {
 
     private Process launch(String name, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules=jdk.incubator.vector", "-Xmx512m", "-XX:+UseSerialGC",
+                "--add-modules=jdk.incubator.vector", "-Xmx1g", "-XX:+UseSerialGC",
                 "-cp", System.getProperty("java.class.path"), Larcps.class.getName()));
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
@@ -100,6 +100,38 @@ class ProcessClusterTest {
             for (int t = 0; t < expected.length; t++) {
                 assertThat(NpyFiles.read(files.get(t)).values()).as("%s tensor %d", worker, t).containsExactly(expected[t]);
             }
+        }
+    }
+
+    @Test
+    void fashionMnistAcrossProcessesLearnsExactlyWhatTheEmbeddedRunLearns() throws Exception {
+        String seed = "127.0.0.1:" + freePort();
+        String[] job = {"--model", "mlp", "--max-steps", "40", "--global-batch", "256"};
+        Process coordinator = launch("coordinator", concat(new String[] {"coordinator", "--with-ps", "--ps-nodes", "2",
+                "--port", seed.split(":")[1], "--workers", "2", "--shards", "2"}, job));
+        launch("ps", "ps", "--join", seed);
+        Process worker0 = launch("worker0", "worker", "--join", seed, "--model", "mlp", "--batch", "128", "--out",
+                dir.resolve("w0").toString());
+        Process worker1 = launch("worker1", "worker", "--join", seed, "--model", "mlp", "--batch", "128");
+        awaitExit(worker0, "worker0");
+        awaitExit(worker1, "worker1");
+        awaitExit(coordinator, "coordinator");
+
+        Path embedded = dir.resolve("embedded");
+        assertThat(Larcps.run(concat(new String[] {"train", "--workers", "2", "--shards", "2", "--out",
+                embedded.toString()}, job))).isZero();
+        List<Path> processFiles = npyFiles(dir.resolve("w0").resolve("weights"));
+        List<Path> embeddedFiles = npyFiles(embedded.resolve("weights"));
+        assertThat(processFiles).hasSize(4).hasSameSizeAs(embeddedFiles);
+        for (int t = 0; t < processFiles.size(); t++) {
+            assertThat(NpyFiles.read(processFiles.get(t)).values()).as("tensor %d", t)
+                    .containsExactly(NpyFiles.read(embeddedFiles.get(t)).values());
+        }
+    }
+
+    private static List<Path> npyFiles(Path directory) throws IOException {
+        try (Stream<Path> listing = Files.list(directory)) {
+            return listing.filter(p -> p.toString().endsWith(".npy")).sorted().toList();
         }
     }
 
