@@ -23,6 +23,13 @@ public interface GradientSource {
      */
     Contribution compute(float[][] weights, StepPlan plan, int participantIndex);
 
+    /**
+     * Binds the calling thread to accelerator {@code device} before {@link #compute} runs on it (compute
+     * threads are shared, so this is called every step); a no-op for sources without devices.
+     */
+    default void bindDevice(int device) {
+    }
+
     /** Per-tensor sums and the number of samples behind them. */
     record Contribution(float[][] sums, long samples) {
     }

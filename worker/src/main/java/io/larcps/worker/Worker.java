@@ -189,7 +189,10 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
         long step = plan.getStep();
         CompletableFuture<Void> pushed = participant < 0
                 ? CompletableFuture.completedFuture(null)
-                : CompletableFuture.supplyAsync(() -> setup.source().compute(weights, plan, participant), compute)
+                : CompletableFuture.supplyAsync(() -> {
+                    setup.source().bindDevice(setup.deviceIndex());
+                    return setup.source().compute(weights, plan, participant);
+                }, compute)
                         .thenCompose(contribution -> client.push(step, contribution.sums(), contribution.samples()));
         pipe(pushed.thenCompose(done -> client.pull(step + 1, weights)), step + 1, "step " + step);
         return this;

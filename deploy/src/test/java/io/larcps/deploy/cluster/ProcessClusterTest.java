@@ -104,18 +104,18 @@ class ProcessClusterTest {
     }
 
     @Test
-    void fashionMnistAcrossProcessesLearnsExactlyWhatTheEmbeddedRunLearns() throws Exception {
+    void fashionMnistOnTwoDevicesOfAWorkerProcessLearnsExactlyWhatTheEmbeddedRunLearns() throws Exception {
         String seed = "127.0.0.1:" + freePort();
         String[] job = {"--model", "mlp", "--max-steps", "40", "--global-batch", "256"};
         Process coordinator = launch("coordinator", concat(new String[] {"coordinator", "--with-ps", "--ps-nodes", "2",
                 "--port", seed.split(":")[1], "--workers", "2", "--shards", "2"}, job));
         launch("ps", "ps", "--join", seed);
-        Process worker0 = launch("worker0", "worker", "--join", seed, "--model", "mlp", "--batch", "128", "--out",
-                dir.resolve("w0").toString());
-        Process worker1 = launch("worker1", "worker", "--join", seed, "--model", "mlp", "--batch", "128");
-        awaitExit(worker0, "worker0");
-        awaitExit(worker1, "worker1");
+        // Three OS processes: the two workers are two devices of one worker process.
+        Process workers = launch("workers", "worker", "--join", seed, "--model", "mlp", "--batch", "128",
+                "--devices", "2", "--out", dir.resolve("w0").toString());
+        awaitExit(workers, "workers");
         awaitExit(coordinator, "coordinator");
+        assertThat(log("coordinator")).contains("job larcps completed: 40 steps");
 
         Path embedded = dir.resolve("embedded");
         assertThat(Larcps.run(concat(new String[] {"train", "--workers", "2", "--shards", "2", "--out",

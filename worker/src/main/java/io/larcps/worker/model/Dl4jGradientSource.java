@@ -108,6 +108,16 @@ public final class Dl4jGradientSource implements GradientSource {
         this.initial = tensors.readAll(paramBuffer);
     }
 
+    /** One worker per GPU: ND4J's affinity manager binds this thread; on CPU there is one device and nothing to do. */
+    @Override
+    public void bindDevice(int device) {
+        AffinityManager affinity = Nd4j.getAffinityManager();
+        int devices = affinity.getNumberOfDevices();
+        if (devices > 1) {
+            affinity.unsafeSetDevice(device % devices);
+        }
+    }
+
     @Override
     public TensorLayout layout() {
         return layout;
