@@ -16,7 +16,9 @@ import java.util.Objects;
  *   g     = (g + wd * p) * local
  * </pre>
  * and leaves g untouched otherwise (no decay either). SGD then runs with no weight decay of its own.
- * Both norms come from one pass, the whole update from a second: the step is memory-bound.
+ * The step is memory-bound, so it reads each array as few times as it can: the fused update pass also
+ * sums the squares of the weights it writes, so the next step's norm pass reads only the gradient.
+ * Weights set from outside ({@link TensorState#overwriteWeights}) are measured again.
  */
 public final class LayerwiseOptimizer {
     private final OptimizerSettings settings;
@@ -64,7 +66,7 @@ public final class LayerwiseOptimizer {
             factor = 1;
             decay = weightDecay;
         } else {
-            double[] squares = kernel.squaredNorms(tensor.weights(), gradientSum);
+            double[] squares = norms(tensor, gradientSum);
             double weightNorm = Math.sqrt(squares[0]);
             double gradientNorm = Math.sqrt(squares[1]) * Math.abs(gradientScale);
             boolean bothNonZero = weightNorm != 0 && gradientNorm != 0;
@@ -81,6 +83,15 @@ public final class LayerwiseOptimizer {
         return factor;
     }
 
+    /** Both squared norms; the weights' comes from the last update when it is known. */
+    private double[] norms(TensorState tensor, float[] gradientSum) {
+        double cached = tensor.weightSquares();
+        if (Double.isNaN(cached)) {
+            return kernel.squaredNorms(tensor.weights(), gradientSum);
+        }
+        return new double[] {cached, kernel.squaredNorm(gradientSum)};
+    }
+
     private double trustRatio(double weightNorm, double gradientNorm, double weightDecay, double learningRate) {
         double local = settings.trustCoefficient() * weightNorm
                 / (gradientNorm + weightDecay * weightNorm + settings.eps());
@@ -94,13 +105,15 @@ public final class LayerwiseOptimizer {
     private void applyMomentumSgd(TensorState tensor, float[] gradientSum, float gradientScale, float decayScale,
             float learningRate) {
         float momentumFactor = (float) settings.momentum();
+        double squares;
         if (momentumFactor == 0) {
-            kernel.update(tensor.weights(), gradientSum, null, gradientScale, decayScale, learningRate,
+            squares = kernel.update(tensor.weights(), gradientSum, null, gradientScale, decayScale, learningRate,
                     0, 0, false, false);
-            return;
+        } else {
+            boolean first = tensor.momentum() == null;
+            squares = kernel.update(tensor.weights(), gradientSum, tensor.momentumForUpdate(), gradientScale,
+                    decayScale, learningRate, momentumFactor, (float) settings.dampening(), settings.nesterov(), first);
         }
-        boolean first = tensor.momentum() == null;
-        kernel.update(tensor.weights(), gradientSum, tensor.momentumForUpdate(), gradientScale, decayScale,
-                learningRate, momentumFactor, (float) settings.dampening(), settings.nesterov(), first);
+        tensor.weightSquares(squares);
     }
 }

@@ -24,16 +24,28 @@ public final class ScalarKernel implements UpdateKernel {
     }
 
     @Override
-    public void update(float[] weights, float[] gradient, float[] momentum, float gradientScale, float decayScale,
+    public double squaredNorm(float[] values) {
+        double sum = 0;
+        for (float v : values) {
+            double d = v;
+            sum += d * d;
+        }
+        return sum;
+    }
+
+    @Override
+    public double update(float[] weights, float[] gradient, float[] momentum, float gradientScale, float decayScale,
             float learningRate, float momentumFactor, float dampening, boolean nesterov, boolean firstMomentumStep) {
         requireSameLength(weights, gradient);
         int n = weights.length;
+        double squares = 0;
         if (momentumFactor == 0) {
             for (int i = 0; i < n; i++) {
                 float d = gradientScale * gradient[i] + decayScale * weights[i];
-                weights[i] -= learningRate * d;
+                double w = weights[i] -= learningRate * d;
+                squares += w * w;
             }
-            return;
+            return squares;
         }
         requireSameLength(weights, momentum);
         float keep = 1 - dampening;
@@ -42,8 +54,10 @@ public final class ScalarKernel implements UpdateKernel {
             float buf = firstMomentumStep ? d : momentumFactor * momentum[i] + keep * d;
             momentum[i] = buf;
             float step = nesterov ? d + momentumFactor * buf : buf;
-            weights[i] -= learningRate * step;
+            double w = weights[i] -= learningRate * step;
+            squares += w * w;
         }
+        return squares;
     }
 
     @Override

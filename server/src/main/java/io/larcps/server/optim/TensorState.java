@@ -15,6 +15,8 @@ public final class TensorState {
     private final boolean excludeFromTrust;
     private final boolean excludeFromWeightDecay;
     private float[] momentum;
+    /** ||weights||^2 as the last update left them; NaN when unknown (new, or written from outside). */
+    private double weightSquares = Double.NaN;
 
     /**
      * @param excludeFromTrust skip the layer-wise trust ratio (MLPerf practice for bias and BatchNorm)
@@ -36,9 +38,29 @@ public final class TensorState {
         return name;
     }
 
-    /** The live weights: the optimizer updates this array in place. */
+    /**
+     * The live weights: the optimizer updates this array in place. Read them freely; write them only
+     * through {@link #overwriteWeights}, which keeps the cached norm honest.
+     */
     public float[] weights() {
         return weights;
+    }
+
+    /** Replaces the weights (seeding, restoring, averaging) and forgets their cached norm. */
+    public void overwriteWeights(float[] values) {
+        if (values.length != weights.length) {
+            throw new IllegalArgumentException(values.length + " values for " + name + " of " + weights.length);
+        }
+        System.arraycopy(values, 0, weights, 0, weights.length);
+        weightSquares = Double.NaN;
+    }
+
+    double weightSquares() {
+        return weightSquares;
+    }
+
+    void weightSquares(double squares) {
+        this.weightSquares = squares;
     }
 
     public int size() {

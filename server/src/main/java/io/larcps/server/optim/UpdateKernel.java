@@ -20,6 +20,9 @@ public interface UpdateKernel {
      */
     double[] squaredNorms(float[] weights, float[] gradient);
 
+    /** The squared L2 norm of one array, in double precision (the gradient, when the weights' is known). */
+    double squaredNorm(float[] values);
+
     /**
      * One fused update of weights and momentum, element-wise:
      * <pre>
@@ -31,8 +34,10 @@ public interface UpdateKernel {
      *
      * @param momentum the buffer, or null when {@code momentumFactor == 0}
      * @param firstMomentumStep the buffer holds no history yet and is simply set to {@code d}
+     * @return the squared L2 norm of the updated weights, accumulated as they are written: the next
+     *     step's trust ratio needs it, and computing it here spares that step a read of the weights
      */
-    void update(float[] weights, float[] gradient, float[] momentum, float gradientScale, float decayScale,
+    double update(float[] weights, float[] gradient, float[] momentum, float gradientScale, float decayScale,
             float learningRate, float momentumFactor, float dampening, boolean nesterov, boolean firstMomentumStep);
 
     /**

@@ -51,51 +51,72 @@ final class VectorKernel implements UpdateKernel {
     }
 
     @Override
-    public void update(float[] weights, float[] gradient, float[] momentum, float gradientScale, float decayScale,
+    public double squaredNorm(float[] values) {
+        int n = values.length;
+        double sum = 0;
+        int i = 0;
+        int vectorEnd = SPECIES.loopBound(n);
+        while (i < vectorEnd) {
+            int blockEnd = Math.min(vectorEnd, i + FLUSH_ELEMENTS);
+            FloatVector squares = FloatVector.zero(SPECIES);
+            for (; i < blockEnd; i += LANES) {
+                FloatVector v = FloatVector.fromArray(SPECIES, values, i);
+                squares = v.fma(v, squares);
+            }
+            sum += squares.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) {
+            double v = values[i];
+            sum += v * v;
+        }
+        return sum;
+    }
+
+    @Override
+    public double update(float[] weights, float[] gradient, float[] momentum, float gradientScale, float decayScale,
             float learningRate, float momentumFactor, float dampening, boolean nesterov, boolean firstMomentumStep) {
         ScalarKernel.requireSameLength(weights, gradient);
-        if (momentumFactor == 0) {
-            updateWithoutMomentum(weights, gradient, gradientScale, decayScale, learningRate);
-            return;
+        boolean withMomentum = momentumFactor != 0;
+        if (withMomentum) {
+            ScalarKernel.requireSameLength(weights, momentum);
         }
-        ScalarKernel.requireSameLength(weights, momentum);
         int n = weights.length;
         int vectorEnd = SPECIES.loopBound(n);
         float keep = 1 - dampening;
+        double squares = 0;
         int i = 0;
-        for (; i < vectorEnd; i += LANES) {
-            FloatVector w = FloatVector.fromArray(SPECIES, weights, i);
-            FloatVector d = FloatVector.fromArray(SPECIES, gradient, i).mul(gradientScale).add(w.mul(decayScale));
-            FloatVector buf = firstMomentumStep
-                    ? d
-                    : FloatVector.fromArray(SPECIES, momentum, i).mul(momentumFactor).add(d.mul(keep));
-            buf.intoArray(momentum, i);
-            FloatVector step = nesterov ? d.add(buf.mul(momentumFactor)) : buf;
-            w.sub(step.mul(learningRate)).intoArray(weights, i);
+        while (i < vectorEnd) {
+            int blockEnd = Math.min(vectorEnd, i + FLUSH_ELEMENTS);
+            FloatVector blockSquares = FloatVector.zero(SPECIES);
+            for (; i < blockEnd; i += LANES) {
+                FloatVector w = FloatVector.fromArray(SPECIES, weights, i);
+                FloatVector d = FloatVector.fromArray(SPECIES, gradient, i).mul(gradientScale).add(w.mul(decayScale));
+                FloatVector step = d;
+                if (withMomentum) {
+                    FloatVector buf = firstMomentumStep
+                            ? d
+                            : FloatVector.fromArray(SPECIES, momentum, i).mul(momentumFactor).add(d.mul(keep));
+                    buf.intoArray(momentum, i);
+                    step = nesterov ? d.add(buf.mul(momentumFactor)) : buf;
+                }
+                FloatVector updated = w.sub(step.mul(learningRate));
+                updated.intoArray(weights, i);
+                blockSquares = updated.fma(updated, blockSquares);
+            }
+            squares += blockSquares.reduceLanes(VectorOperators.ADD);
         }
         for (; i < n; i++) {
             float d = gradientScale * gradient[i] + decayScale * weights[i];
-            float buf = firstMomentumStep ? d : momentumFactor * momentum[i] + keep * d;
-            momentum[i] = buf;
-            float step = nesterov ? d + momentumFactor * buf : buf;
-            weights[i] -= learningRate * step;
+            float step = d;
+            if (withMomentum) {
+                float buf = firstMomentumStep ? d : momentumFactor * momentum[i] + keep * d;
+                momentum[i] = buf;
+                step = nesterov ? d + momentumFactor * buf : buf;
+            }
+            double w = weights[i] -= learningRate * step;
+            squares += w * w;
         }
-    }
-
-    private static void updateWithoutMomentum(float[] weights, float[] gradient, float gradientScale,
-            float decayScale, float learningRate) {
-        int n = weights.length;
-        int vectorEnd = SPECIES.loopBound(n);
-        int i = 0;
-        for (; i < vectorEnd; i += LANES) {
-            FloatVector w = FloatVector.fromArray(SPECIES, weights, i);
-            FloatVector d = FloatVector.fromArray(SPECIES, gradient, i).mul(gradientScale).add(w.mul(decayScale));
-            w.sub(d.mul(learningRate)).intoArray(weights, i);
-        }
-        for (; i < n; i++) {
-            float d = gradientScale * gradient[i] + decayScale * weights[i];
-            weights[i] -= learningRate * d;
-        }
+        return squares;
     }
 
     @Override

@@ -49,10 +49,7 @@ final class ShardTensors {
 
     /** Copies the seeded initial weights in. */
     void seed(StepAggregator seed) {
-        states.forEach((id, state) -> {
-            float[] initial = seed.total(id);
-            System.arraycopy(initial, 0, state.weights(), 0, state.size());
-        });
+        states.forEach((id, state) -> state.overwriteWeights(seed.total(id)));
     }
 
     /**
@@ -67,7 +64,7 @@ final class ShardTensors {
             float[] sum = step.sum(id);
             if (sum == null || !trainable.get(id)) {
                 if (sum != null) {
-                    averageInto(state.weights(), sum, step.samples(id));
+                    state.overwriteWeights(average(sum, step.samples(id)));
                 }
                 factors.add(Double.NaN);
                 return;
@@ -77,10 +74,12 @@ final class ShardTensors {
         return factors;
     }
 
-    private static void averageInto(float[] target, float[] sum, long samples) {
+    private static float[] average(float[] sum, long samples) {
         float inverse = 1f / samples;
-        for (int i = 0; i < target.length; i++) {
-            target[i] = sum[i] * inverse;
+        float[] mean = new float[sum.length];
+        for (int i = 0; i < mean.length; i++) {
+            mean[i] = sum[i] * inverse;
         }
+        return mean;
     }
 }

@@ -134,6 +134,29 @@ class LayerwiseOptimizerTest {
         assertThat(a.momentum()).containsExactly(b.momentum());
     }
 
+    @Test
+    void theWeightNormCarriedFromTheLastUpdateIsTheNormOfTheWeights() {
+        Random random = new Random(16);
+        float[] weights = gaussian(random, 5_003, 0.1);
+        LayerwiseOptimizer optimizer = new LayerwiseOptimizer(OptimizerSettings.apexLarc(0.02, 5e-4, 0.9));
+        TensorState carried = TensorState.of("w", weights.clone());
+        for (int step = 0; step < 4; step++) {
+            float[] gradient = gaussian(random, weights.length, 1e-2);
+            // A fresh state with the same weights and momentum measures the weights from scratch.
+            TensorState measured = TensorState.of("w", carried.weights().clone());
+            measured.restoreMomentum(carried.momentum() == null ? null : carried.momentum().clone());
+            double fromCache = optimizer.step(carried, gradient, 1f, 0.4);
+            double fromScratch = optimizer.step(measured, gradient, 1f, 0.4);
+            assertThat(fromCache).isCloseTo(fromScratch, within(1e-7 * fromScratch));
+            assertThat(carried.weightSquares()).isCloseTo(norm(carried.weights()) * norm(carried.weights()),
+                    within(1e-6 * norm(carried.weights()) * norm(carried.weights())));
+        }
+        carried.overwriteWeights(new float[weights.length]);
+        assertThat(carried.weightSquares()).as("written from outside: measured again").isNaN();
+        assertThat(optimizer.step(carried, gaussian(random, weights.length, 1e-2), 1f, 0.4))
+                .as("zero weights: LARC leaves the tensor alone").isEqualTo(1);
+    }
+
     static float[] gaussian(Random random, int n, double sigma) {
         float[] values = new float[n];
         for (int i = 0; i < n; i++) {
