@@ -6,6 +6,8 @@ import java.nio.ByteOrder;
 /**
  * The portable kernel: plain loops. C2 vectorises the update loop but not a float reduction, so the
  * norm pass runs at scalar speed; {@link VectorKernel} is faster where the Vector API is available.
+ * Summing the weights' squares inside the update loop would stop C2 vectorising it, so this kernel
+ * returns NaN from {@link #update} and the next step measures the weights in its norm pass.
  */
 public final class ScalarKernel implements UpdateKernel {
 
@@ -38,14 +40,12 @@ public final class ScalarKernel implements UpdateKernel {
             float learningRate, float momentumFactor, float dampening, boolean nesterov, boolean firstMomentumStep) {
         requireSameLength(weights, gradient);
         int n = weights.length;
-        double squares = 0;
         if (momentumFactor == 0) {
             for (int i = 0; i < n; i++) {
                 float d = gradientScale * gradient[i] + decayScale * weights[i];
-                double w = weights[i] -= learningRate * d;
-                squares += w * w;
+                weights[i] -= learningRate * d;
             }
-            return squares;
+            return Double.NaN;
         }
         requireSameLength(weights, momentum);
         float keep = 1 - dampening;
@@ -54,10 +54,9 @@ public final class ScalarKernel implements UpdateKernel {
             float buf = firstMomentumStep ? d : momentumFactor * momentum[i] + keep * d;
             momentum[i] = buf;
             float step = nesterov ? d + momentumFactor * buf : buf;
-            double w = weights[i] -= learningRate * step;
-            squares += w * w;
+            weights[i] -= learningRate * step;
         }
-        return squares;
+        return Double.NaN;
     }
 
     @Override

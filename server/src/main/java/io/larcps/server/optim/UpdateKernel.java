@@ -35,7 +35,8 @@ public interface UpdateKernel {
      * @param momentum the buffer, or null when {@code momentumFactor == 0}
      * @param firstMomentumStep the buffer holds no history yet and is simply set to {@code d}
      * @return the squared L2 norm of the updated weights, accumulated as they are written: the next
-     *     step's trust ratio needs it, and computing it here spares that step a read of the weights
+     *     step's trust ratio needs it, and computing it here spares that step a read of the weights;
+     *     NaN when the kernel does not compute it (the next step then measures the weights itself)
      */
     double update(float[] weights, float[] gradient, float[] momentum, float gradientScale, float decayScale,
             float learningRate, float momentumFactor, float dampening, boolean nesterov, boolean firstMomentumStep);
