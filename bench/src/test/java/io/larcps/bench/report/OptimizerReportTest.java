@@ -52,7 +52,7 @@ class OptimizerReportTest {
         // Norm: 8 B x 1e6 in 0.4 ms = 20 GB/s. Update: 20 B x 1e6 in 0.7 ms = 28.6 GB/s; as a one-pass
         // step that is 28 B x 1e6 / 0.7 ms = 40 GB/s, 267% of the triad's 15 GB/s.
         assertThat(report.render())
-                .contains("norm 0.40 ± 0.00 ms (20.0 GB/s @8 B)")
+                .contains("norm of p and g 0.40 ± 0.00 ms (20.0 GB/s @8 B)")
                 .contains("(28.6 GB/s @20 B)")
                 .contains("sum 1.10 ms against the step's 1.00 ms")
                 .contains("267% of triad");
