@@ -46,6 +46,9 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     private record Failed(String what, Throwable cause) implements Command {
     }
 
+    private record FinalWeightsArrived() implements Command {
+    }
+
     /** What the worker reports when its job ends. */
     public sealed interface Outcome {
     }
@@ -110,6 +113,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
                 .onMessage(RetryRegistration.class, message -> register())
                 .onMessage(FromCoordinator.class, this::onFromCoordinator)
                 .onMessage(WeightsArrived.class, this::onWeightsArrived)
+                .onMessage(FinalWeightsArrived.class, message -> onFinalWeights())
                 .onMessage(Failed.class, this::onFailed)
                 .onSignal(PostStop.class, signal -> onPostStop())
                 .build();
@@ -221,6 +225,15 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
         if (finalVersion < 0 || heldVersion != finalVersion || stepRunning) {
             return this;
         }
+        // Pull once more: in asynchronous mode the last pull may predate other workers' last steps;
+        // the job only finishes once every step is applied, so this pull sees all of them.
+        stepRunning = true;
+        getContext().pipeToSelf(client.pull(finalVersion, weights), (ok, failure) -> failure == null
+                ? new FinalWeightsArrived() : new Failed("fetching the final weights", failure));
+        return this;
+    }
+
+    private Behavior<Command> onFinalWeights() {
         getContext().getLog().info("worker {} (rank {}) finished with version {}", setup.workerId(), rank, heldVersion);
         coordinator.tell(new CoordinatorProtocol.WorkerDone(setup.jobId(), rank));
         reportTo.tell(new Finished(rank, finalVersion, weights));

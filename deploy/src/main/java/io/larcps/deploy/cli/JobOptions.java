@@ -34,6 +34,16 @@ public final class JobOptions {
         Long steps;
     }
 
+    @Option(names = "--async",
+            description = "Asynchronous mode: shards apply each worker's gradient as it arrives and every worker runs "
+                    + "the job's steps on its own clock (default: synchronous steps, K workers = one process).")
+    boolean asynchronous;
+
+    @Option(names = "--staleness", defaultValue = "1",
+            description = "With --async, how many steps a worker may run ahead of the slowest (0 is lock-step); "
+                    + "default ${DEFAULT-VALUE}.")
+    long staleness;
+
     @Mixin
     OptimizerOptions optimizer;
 
@@ -61,8 +71,12 @@ public final class JobOptions {
         if (steps <= 0) {
             throw new IllegalArgumentException("--max-steps and --epochs must be > 0");
         }
-        return new JobSpec(jobId, workers, shards, globalBatch, steps, datasetSize, optimizer.settings(),
+        if (staleness < 0) {
+            throw new IllegalArgumentException("--staleness must be >= 0");
+        }
+        JobSpec spec = new JobSpec(jobId, workers, shards, globalBatch, steps, datasetSize, optimizer.settings(),
                 schedule.settings(globalBatch, steps));
+        return asynchronous ? spec.asynchronous(staleness) : spec;
     }
 
     public String jobId() {

@@ -64,6 +64,19 @@ class SynchronousTrainingTest {
     }
 
     @Test
+    void asynchronousModeWithOneWorkerIsTheSynchronousRunAndWithTwoStillTrains() throws InterruptedException {
+        float[][] alone = trainOnCluster(job(1, 2).asynchronous(0), 2);
+        float[][] reference = ReferenceTraining.train(job(1, 2), MODEL);
+        for (int t = 0; t < reference.length; t++) {
+            assertThat(alone[t]).as("async K=1 tensor %d", t).containsExactly(reference[t]);
+        }
+        // Two workers, each running all 30 steps of its own on half the batch, at most one step apart.
+        float[][] pair = trainOnCluster(job(2, 2).asynchronous(1), 2);
+        SyntheticMlp model = new SyntheticMlp(2048, 20, 16, 5, 42);
+        assertThat(model.accuracy(pair)).isGreaterThan(model.accuracy(model.initialWeights()) + 0.2);
+    }
+
+    @Test
     void theShardCountChangesNotABit() throws InterruptedException {
         Map<Integer, float[][]> byShards = new HashMap<>();
         for (int shards : new int[] {1, 2, 3}) {

@@ -12,9 +12,25 @@ import io.larcps.server.optim.ScheduleSettings;
  * @param globalBatch samples per step over all workers; each worker takes {@code globalBatch / workers}
  * @param totalSteps steps to run
  * @param samplesPerEpoch size of the training set, to number epochs and place each step's slice
+ * @param asynchronous apply each worker's contribution on arrival (each worker runs {@code totalSteps}
+ *     steps of its own) instead of synchronous steps
+ * @param staleness in asynchronous mode, how many steps a worker may be ahead of the slowest one
+ *     ({@code Long.MAX_VALUE}: unbounded; 0 is lock-step)
  */
 public record JobSpec(String jobId, int workers, int shards, int globalBatch, long totalSteps, long samplesPerEpoch,
-        OptimizerSettings optimizer, ScheduleSettings schedule) {
+        OptimizerSettings optimizer, ScheduleSettings schedule, boolean asynchronous, long staleness) {
+
+    /** A synchronous job. */
+    public JobSpec(String jobId, int workers, int shards, int globalBatch, long totalSteps, long samplesPerEpoch,
+            OptimizerSettings optimizer, ScheduleSettings schedule) {
+        this(jobId, workers, shards, globalBatch, totalSteps, samplesPerEpoch, optimizer, schedule, false, 0);
+    }
+
+    /** The same job, asynchronous with the given staleness bound. */
+    public JobSpec asynchronous(long maxStaleness) {
+        return new JobSpec(jobId, workers, shards, globalBatch, totalSteps, samplesPerEpoch, optimizer, schedule, true,
+                maxStaleness);
+    }
 
     public JobSpec {
         if (jobId == null || jobId.isBlank() || jobId.contains("/")) {
@@ -36,6 +52,9 @@ public record JobSpec(String jobId, int workers, int shards, int globalBatch, lo
                     + schedule.totalSteps() + " steps, the job has batch " + globalBatch + " and " + totalSteps + " steps");
         }
         schedule.toSchedule();
+        if (staleness < 0) {
+            throw new IllegalArgumentException("staleness must be >= 0, got " + staleness);
+        }
     }
 
     public int batchPerWorker() {

@@ -57,11 +57,12 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
     }
 
     /**
-     * A shard applied a step. {@code trustFactors[i]} is the factor the trust rule put on tensor
+     * A shard applied a step of a lane ({@link ParameterShard#ALL_WORKERS}, or a worker's rank in
+     * asynchronous mode). {@code trustFactors[i]} is the factor the trust rule put on tensor
      * {@code tensorIds[i]}'s learning rate (NaN when it did not apply).
      */
-    public record StepApplied(String jobId, int shard, long step, int poisonedContributions, List<Integer> tensorIds,
-            List<Double> trustFactors) implements Command, ControlMessage {
+    public record StepApplied(String jobId, int shard, int lane, long step, int poisonedContributions,
+            List<Integer> tensorIds, List<Double> trustFactors) implements Command, ControlMessage {
     }
 
     private record ResendConfiguration() implements Command {
@@ -99,6 +100,9 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
     private final Set<Integer> seeded = new HashSet<>();
     private final Map<Integer, StepApplied> applied = new TreeMap<>();
     private final Set<Integer> done = new HashSet<>();
+    /** Asynchronous mode: each rank's in-flight step, per shard, until every shard applied it. */
+    private final Map<Integer, Map<Integer, StepApplied>> appliedByRank = new TreeMap<>();
+    private AsynchronousClocks asynchronous;
     private boolean completionAnnounced;
     private Phase phase = Phase.REGISTERING;
     /** The job's shard count, or fewer when the model has fewer tensors than that (a shard owns whole tensors). */
@@ -229,7 +233,7 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
                     specs.add(tensors.get(tensor));
                 }
             }
-            shardSpecs.add(new ShardSpec(job.jobId(), shard, ids, specs, job.optimizer()));
+            shardSpecs.add(new ShardSpec(job.jobId(), shard, ids, specs, job.optimizer(), job.asynchronous()));
         }
         onResendConfiguration();
     }
@@ -287,14 +291,20 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
         if (seeded.size() == shardCount) {
             phase = Phase.TRAINING;
             getContext().getLog().info("job {} seeded; training starts", job.jobId());
-            startStep(0);
+            if (job.asynchronous()) {
+                asynchronous = new AsynchronousClocks(job.workers(), job.staleness(), job.totalSteps());
+                asynchronous.startable().forEach(this::planWorker);
+            } else {
+                startStep(0);
+            }
         }
         return this;
     }
 
-    private void startStep(long step) {
+    /** The plan of step {@code step}: every rank takes its part of the same global batch slice. */
+    private StepPlan plan(long step) {
         long stepsPerEpoch = job.stepsPerEpoch();
-        currentPlan = StepPlan.newBuilder()
+        return StepPlan.newBuilder()
                 .setJobId(job.jobId())
                 .setStep(step)
                 .setEpoch(step / stepsPerEpoch)
@@ -303,15 +313,34 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
                 .setSampleOffset((step % stepsPerEpoch) * job.globalBatch())
                 .setLearningRate(schedule.at(step))
                 .build();
-        applied.clear();
+    }
+
+    private void tellShards(StepPlan plan, int lane) {
         ClusterSharding sharding = ClusterSharding.get(getContext().getSystem());
         for (ShardSpec spec : shardSpecs) {
-            sharding.entityRefFor(ParameterShard.TYPE_KEY, spec.entityId()).tell(new ParameterShard.PlanStep(currentPlan));
+            sharding.entityRefFor(ParameterShard.TYPE_KEY, spec.entityId()).tell(new ParameterShard.PlanStep(plan, lane));
         }
+    }
+
+    private void startStep(long step) {
+        currentPlan = plan(step);
+        applied.clear();
+        tellShards(currentPlan, ParameterShard.ALL_WORKERS);
         workers.forEach(worker -> worker.replyTo().tell(new CoordinatorProtocol.StepPlanned(currentPlan)));
     }
 
+    /** Asynchronous mode: worker {@code rank} may run its next step. */
+    private void planWorker(int rank) {
+        StepPlan plan = plan(asynchronous.next(rank));
+        asynchronous.started(rank);
+        tellShards(plan, rank);
+        workers.get(rank).replyTo().tell(new CoordinatorProtocol.StepPlanned(plan));
+    }
+
     private Behavior<CoordinatorProtocol.Request> onStepApplied(StepApplied command) {
+        if (job.asynchronous()) {
+            return onContributionApplied(command);
+        }
         if (!command.jobId().equals(job.jobId()) || phase != Phase.TRAINING || command.step() != currentPlan.getStep()) {
             getContext().getLog().warn("ignoring step {} applied by shard {} of job {} (at step {})", command.step(),
                     command.shard(), command.jobId(), currentPlan == null ? -1 : currentPlan.getStep());
@@ -322,7 +351,7 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
             return this;
         }
         long step = currentPlan.getStep();
-        listener.tell(completion(step));
+        listener.tell(completion(step, currentPlan.getLearningRate()));
         if (step + 1 == job.totalSteps()) {
             phase = Phase.FINISHED;
             getContext().getLog().info("job {} finished after {} steps", job.jobId(), job.totalSteps());
@@ -330,6 +359,38 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
             completeIfAllDone();
         } else {
             startStep(step + 1);
+        }
+        return this;
+    }
+
+    private Behavior<CoordinatorProtocol.Request> onContributionApplied(StepApplied command) {
+        if (!command.jobId().equals(job.jobId()) || phase != Phase.TRAINING || asynchronous == null
+                || !asynchronous.inFlight(command.lane(), command.step())) {
+            getContext().getLog().warn("ignoring step {} of rank {} applied by shard {} of job {}", command.step(),
+                    command.lane(), command.shard(), command.jobId());
+            return this;
+        }
+        Map<Integer, StepApplied> byShard = appliedByRank.computeIfAbsent(command.lane(), rank -> new TreeMap<>());
+        byShard.put(command.shard(), command);
+        if (byShard.size() < shardCount) {
+            return this;
+        }
+        appliedByRank.remove(command.lane());
+        applied.clear();
+        applied.putAll(byShard);
+        long slowestBefore = asynchronous.slowest();
+        asynchronous.finished(command.lane());
+        for (long step = slowestBefore; step < asynchronous.slowest(); step++) {
+            listener.tell(completion(step, schedule.at(step)));
+        }
+        if (asynchronous.allDone()) {
+            phase = Phase.FINISHED;
+            getContext().getLog().info("job {} finished after {} steps per worker", job.jobId(), job.totalSteps());
+            workers.forEach(worker -> worker.replyTo().tell(new CoordinatorProtocol.JobFinished(job.jobId(),
+                    job.totalSteps())));
+            completeIfAllDone();
+        } else {
+            asynchronous.startable().forEach(this::planWorker);
         }
         return this;
     }
@@ -349,7 +410,7 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
         }
     }
 
-    private StepCompleted completion(long step) {
+    private StepCompleted completion(long step, double learningRate) {
         Double[] factors = new Double[shardOfTensor.length];
         int poisoned = 0;
         for (StepApplied shard : applied.values()) {
@@ -358,6 +419,6 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
                 factors[shard.tensorIds().get(i)] = shard.trustFactors().get(i);
             }
         }
-        return new StepCompleted(step, currentPlan.getLearningRate(), poisoned, Arrays.asList(factors));
+        return new StepCompleted(step, learningRate, poisoned, Arrays.asList(factors));
     }
 }

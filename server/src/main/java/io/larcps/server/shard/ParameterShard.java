@@ -13,7 +13,9 @@ import io.larcps.server.transport.FrameSink;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
@@ -28,9 +30,12 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
  * of its tensors: gradient chunks reach it by message from this node's data plane, it sums each
  * step's pushes in rank order, applies the optimizer, and answers pulls for the new version.
  *
- * <p>Lifecycle: configured by the coordinator, seeded with rank 0's initial weights (version 0),
- * then one version per step. Pushes for the step being collected may arrive before the coordinator's
- * plan for it; they are held until it does.
+ * <p>Lifecycle: configured by the coordinator, seeded with rank 0's initial weights (version 0), then
+ * steps. Steps run in lanes: in synchronous mode one lane for all workers, whose step t waits for
+ * every participant; in asynchronous mode one lane per worker, each contribution applied as soon as
+ * it is complete (the coordinator bounds how far a worker may run ahead). A lane's clock is the step
+ * it collects; a pull for version v is answered once the puller's lane has applied step v - 1. Pushes
+ * for the step being collected may arrive before the coordinator's plan for it; they are held.
  */
 public final class ParameterShard extends AbstractBehavior<ParameterShard.Command> {
 
@@ -44,15 +49,29 @@ public final class ParameterShard extends AbstractBehavior<ParameterShard.Comman
             implements Command, ControlMessage {
     }
 
-    /** From the coordinator: the plan (participants, learning rate) of the step being collected. */
-    public record PlanStep(StepPlan plan) implements Command, ControlMessage {
+    /**
+     * From the coordinator: the plan (participants, learning rate) of a step. {@code rank} names the
+     * worker whose lane it is in asynchronous mode; {@link #ALL_WORKERS} in synchronous mode.
+     */
+    public record PlanStep(StepPlan plan, int rank) implements Command, ControlMessage {
     }
+
+    /** The lane of a synchronous job: every worker's pushes meet in one step. */
+    public static final int ALL_WORKERS = -1;
 
     /** From this node's data plane: a frame for this shard, and where to answer. Never crosses nodes. */
     public record ReceiveFrame(TensorFrame frame, FrameSink replyTo) implements Command {
     }
 
-    private record PendingPull(long version, FrameSink replyTo) {
+    private record PendingPull(long version, int lane, FrameSink replyTo) {
+    }
+
+    /** Steps of one lane: its clock (the step it collects), that step's plan, pushes and early arrivals. */
+    private static final class Lane {
+        long clock;
+        StepPlan plan;
+        StepAggregator collecting;
+        final List<ReceiveFrame> early = new ArrayList<>();
     }
 
     private final String entityId;
@@ -66,11 +85,12 @@ public final class ParameterShard extends AbstractBehavior<ParameterShard.Comman
     private ShardTensors tensors;
     private LayerwiseOptimizer optimizer;
     private WeightsCache weights;
-    /** Weights version held: -1 until seeded, then the number of steps applied. */
-    private long version = -1;
-    private StepAggregator collecting;
-    private StepPlan plan;
-    private final List<ReceiveFrame> early = new ArrayList<>();
+    /** Collects rank 0's initial weights; null once seeded. */
+    private StepAggregator seed;
+    private boolean seeded;
+    /** How many steps (all lanes) changed the weights: identifies their content for the cache. */
+    private long applied;
+    private final Map<Integer, Lane> lanes = new HashMap<>();
     private final List<PendingPull> pendingPulls = new ArrayList<>();
 
     public static Behavior<Command> create(String entityId, ShardDirectory<ActorRef<Command>> directory,
@@ -114,7 +134,7 @@ public final class ParameterShard extends AbstractBehavior<ParameterShard.Comman
             tensors = new ShardTensors(spec);
             optimizer = new LayerwiseOptimizer(spec.optimizer(), kernel);
             weights = new WeightsCache(spec.jobId(), chunker, PooledByteBufAllocator.DEFAULT);
-            collecting = new StepAggregator(0, List.of(0), tensors.sizes(), kernel);
+            seed = new StepAggregator(0, List.of(0), tensors.sizes(), kernel);
             directory.register(spec.jobId(), spec.shard(), spec.tensorIds(), getContext().getSelf());
             getContext().getLog().info("shard {} owns {} tensors ({} floats) on {}", entityId, spec.tensorIds().size(),
                     tensors.sizes().values().stream().mapToLong(Integer::longValue).sum(), endpoint);
@@ -125,19 +145,31 @@ public final class ParameterShard extends AbstractBehavior<ParameterShard.Comman
         return this;
     }
 
+    private Lane lane(int key) {
+        return lanes.computeIfAbsent(key, k -> new Lane());
+    }
+
+    /** The lane a worker's frames belong to. */
+    private int laneOf(int rank) {
+        return spec.asynchronous() ? rank : ALL_WORKERS;
+    }
+
     private Behavior<Command> onPlanStep(PlanStep command) {
         StepPlan next = command.plan();
-        if (spec == null || version < 0 || next.getStep() != version || plan != null) {
-            getContext().getLog().warn("shard {} at version {} ignores the plan of step {}", entityId, version,
-                    next.getStep());
+        Lane lane = spec == null ? null : lane(spec.asynchronous() ? command.rank() : ALL_WORKERS);
+        if (lane == null || !seeded || next.getStep() != lane.clock || lane.plan != null
+                || spec.asynchronous() == (command.rank() == ALL_WORKERS)) {
+            getContext().getLog().warn("shard {} ignores the plan of step {} for lane {}", entityId, next.getStep(),
+                    command.rank());
             return this;
         }
-        plan = next;
-        collecting = new StepAggregator(version, next.getParticipantRanksList(), tensors.sizes(), kernel);
-        List<ReceiveFrame> held = new ArrayList<>(early);
-        early.clear();
-        held.forEach(this::offerGradient);
-        completeStepIfReady();
+        lane.plan = next;
+        List<Integer> participants = spec.asynchronous() ? List.of(command.rank()) : next.getParticipantRanksList();
+        lane.collecting = new StepAggregator(lane.clock, participants, tensors.sizes(), kernel);
+        List<ReceiveFrame> held = new ArrayList<>(lane.early);
+        lane.early.clear();
+        held.forEach(frame -> offer(lane.collecting, frame));
+        completeStepIfReady(command.rank(), lane);
         return this;
     }
 
@@ -152,7 +184,7 @@ public final class ParameterShard extends AbstractBehavior<ParameterShard.Comman
             case GRADIENT_PUSH -> onGradientChunk(command);
             case PULL_WEIGHTS -> {
                 command.frame().release();
-                onPull(header.getStep(), command.replyTo(), header);
+                onPull(header.getStep(), laneOf(header.getSenderRank()), command.replyTo(), header);
             }
             default -> refuse(command, ErrorCode.MALFORMED_FRAME, "a shard does not accept " + header.getKind() + " frames");
         }
@@ -160,16 +192,16 @@ public final class ParameterShard extends AbstractBehavior<ParameterShard.Comman
     }
 
     private void onSeedChunk(ReceiveFrame command) {
-        if (version >= 0) {
+        if (seeded) {
             refuse(command, ErrorCode.STALE_STEP, "shard " + entityId + " is already seeded");
             return;
         }
-        offerGradient(command);
-        if (collecting.isComplete()) {
-            tensors.seed(collecting);
-            collecting.close();
-            collecting = null;
-            version = 0;
+        offer(seed, command);
+        if (seed.isComplete()) {
+            tensors.seed(seed);
+            seed.close();
+            seed = null;
+            seeded = true;
             getContext().getLog().info("shard {} seeded with initial weights", entityId);
             answerPendingPulls();
             coordinator.tell(new TrainingCoordinator.ShardSeeded(spec.jobId(), spec.shard()));
@@ -178,53 +210,58 @@ public final class ParameterShard extends AbstractBehavior<ParameterShard.Comman
 
     private void onGradientChunk(ReceiveFrame command) {
         long step = command.frame().header().getStep();
-        if (version < 0) {
+        int key = laneOf(command.frame().header().getSenderRank());
+        Lane lane = lane(key);
+        if (!seeded) {
             refuse(command, ErrorCode.FUTURE_STEP, "shard " + entityId + " has no initial weights yet");
-        } else if (step < version) {
-            refuse(command, ErrorCode.STALE_STEP, "step " + step + " is over; shard " + entityId + " is at version " + version);
-        } else if (step > version) {
+        } else if (step < lane.clock) {
+            refuse(command, ErrorCode.STALE_STEP, "step " + step + " is over; shard " + entityId + " collects step "
+                    + lane.clock + (key == ALL_WORKERS ? "" : " of rank " + key));
+        } else if (step > lane.clock) {
             refuse(command, ErrorCode.FUTURE_STEP, "step " + step + " is ahead of shard " + entityId
-                    + ", which is collecting step " + version);
-        } else if (plan == null) {
-            early.add(command);
+                    + ", which collects step " + lane.clock + (key == ALL_WORKERS ? "" : " of rank " + key));
+        } else if (lane.plan == null) {
+            lane.early.add(command);
         } else {
-            offerGradient(command);
-            completeStepIfReady();
+            offer(lane.collecting, command);
+            completeStepIfReady(key, lane);
         }
     }
 
-    private void offerGradient(ReceiveFrame command) {
+    private static void offer(StepAggregator aggregator, ReceiveFrame command) {
         TensorFrame frame = command.frame();
-        StepAggregator.Outcome outcome = collecting.offer(frame.header(), frame.body());
+        StepAggregator.Outcome outcome = aggregator.offer(frame.header(), frame.body());
         if (outcome instanceof StepAggregator.Outcome.Rejected rejected) {
             command.replyTo().sendError(frame.header(), rejected.code(), rejected.message());
         }
     }
 
-    private void completeStepIfReady() {
-        if (plan == null || !collecting.isComplete()) {
+    private void completeStepIfReady(int key, Lane lane) {
+        if (lane.plan == null || !lane.collecting.isComplete()) {
             return;
         }
-        List<Double> factors = tensors.apply(collecting, optimizer, plan.getLearningRate());
-        int poisoned = collecting.poisonedContributions();
-        collecting.close();
-        collecting = null;
-        long applied = plan.getStep();
-        plan = null;
-        version = applied + 1;
+        List<Double> factors = tensors.apply(lane.collecting, optimizer, lane.plan.getLearningRate());
+        int poisoned = lane.collecting.poisonedContributions();
+        lane.collecting.close();
+        lane.collecting = null;
+        long step = lane.plan.getStep();
+        lane.plan = null;
+        lane.clock = step + 1;
+        applied++;
         answerPendingPulls();
-        coordinator.tell(new TrainingCoordinator.StepApplied(spec.jobId(), spec.shard(), applied, poisoned,
+        coordinator.tell(new TrainingCoordinator.StepApplied(spec.jobId(), spec.shard(), key, step, poisoned,
                 spec.tensorIds(), factors));
     }
 
-    private void onPull(long wanted, FrameSink replyTo, FrameHeader header) {
-        if (version >= 0 && wanted < version) {
+    private void onPull(long wanted, int key, FrameSink replyTo, FrameHeader header) {
+        long clock = seeded ? lane(key).clock : -1;
+        if (seeded && wanted < clock) {
             replyTo.sendError(header, ErrorCode.STALE_STEP, "version " + wanted + " is gone; shard " + entityId
-                    + " holds version " + version);
-        } else if (wanted == version) {
-            weights.send(version, tensors.states(), replyTo);
+                    + " holds version " + clock + (key == ALL_WORKERS ? "" : " for rank " + key));
+        } else if (wanted == clock) {
+            weights.send(applied, wanted, tensors.states(), replyTo);
         } else {
-            pendingPulls.add(new PendingPull(wanted, replyTo));
+            pendingPulls.add(new PendingPull(wanted, key, replyTo));
         }
     }
 
@@ -232,12 +269,8 @@ public final class ParameterShard extends AbstractBehavior<ParameterShard.Comman
         List<PendingPull> waiting = new ArrayList<>(pendingPulls);
         pendingPulls.clear();
         for (PendingPull pull : waiting) {
-            if (pull.version() <= version) {
-                onPull(pull.version(), pull.replyTo(), FrameHeader.newBuilder().setJobId(spec.jobId())
-                        .setStep(pull.version()).setShard(spec.shard()).build());
-            } else {
-                pendingPulls.add(pull);
-            }
+            onPull(pull.version(), pull.lane(), pull.replyTo(), FrameHeader.newBuilder().setJobId(spec.jobId())
+                    .setStep(pull.version()).setShard(spec.shard()).build());
         }
     }
 
@@ -251,10 +284,15 @@ public final class ParameterShard extends AbstractBehavior<ParameterShard.Comman
             directory.unregister(spec.jobId(), spec.shard(), getContext().getSelf());
             weights.close();
         }
-        if (collecting != null) {
-            collecting.close();
+        if (seed != null) {
+            seed.close();
         }
-        early.forEach(held -> held.frame().release());
+        for (Lane lane : lanes.values()) {
+            if (lane.collecting != null) {
+                lane.collecting.close();
+            }
+            lane.early.forEach(held -> held.frame().release());
+        }
         return this;
     }
 }

@@ -9,9 +9,10 @@ import java.util.List;
  *
  * @param tensorIds the ids (positions in the job's layout) of the tensors this shard owns, ascending
  * @param tensors their specs, in the same order
+ * @param asynchronous apply each worker's contribution on arrival instead of waiting for a whole step
  */
 public record ShardSpec(String jobId, int shard, List<Integer> tensorIds, List<TensorSpec> tensors,
-        OptimizerSettings optimizer) {
+        OptimizerSettings optimizer, boolean asynchronous) {
 
     public ShardSpec {
         if (tensorIds.size() != tensors.size()) {

@@ -13,14 +13,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The current version's weights encoded as WEIGHTS frames, built on the first pull of a version and
- * shared by every worker that pulls it: K workers cost one encoding, not K.
+ * The current weights encoded as WEIGHTS frames, built on the first pull after they changed and shared
+ * by every worker that pulls them: K workers cost one encoding, not K. Each pull gets the frames under
+ * the version it asked for (in asynchronous mode workers ask for different versions of the same
+ * weights); only the small header differs.
  */
 final class WeightsCache implements AutoCloseable {
     private final String jobId;
     private final TensorChunker chunker;
     private final ByteBufAllocator allocator;
-    private long version = -1;
+    private long content = -1;
     private List<TensorFrame> frames = List.of();
 
     WeightsCache(String jobId, TensorChunker chunker, ByteBufAllocator allocator) {
@@ -29,15 +31,21 @@ final class WeightsCache implements AutoCloseable {
         this.allocator = allocator;
     }
 
-    /** Sends {@code version}'s weights to a peer, encoding them first if this version has not been sent yet. */
-    void send(long currentVersion, Map<Integer, TensorState> tensors, FrameSink sink) {
-        if (version != currentVersion) {
+    /**
+     * Sends the weights to a peer as version {@code label}.
+     *
+     * @param contentVersion changes whenever the weights change; the frames are encoded again then
+     */
+    void send(long contentVersion, long label, Map<Integer, TensorState> tensors, FrameSink sink) {
+        if (content != contentVersion) {
             close();
-            frames = encode(currentVersion, tensors);
-            version = currentVersion;
+            frames = encode(label, tensors);
+            content = contentVersion;
         }
         for (TensorFrame frame : frames) {
-            sink.send(frame.retainedDuplicate());
+            TensorFrame copy = frame.retainedDuplicate();
+            sink.send(copy.header().getStep() == label ? copy
+                    : new TensorFrame(copy.header().toBuilder().setStep(label).build(), copy.content()));
         }
     }
 
@@ -62,6 +70,6 @@ final class WeightsCache implements AutoCloseable {
     public void close() {
         frames.forEach(TensorFrame::release);
         frames = List.of();
-        version = -1;
+        content = -1;
     }
 }

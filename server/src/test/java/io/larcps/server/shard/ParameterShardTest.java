@@ -60,7 +60,7 @@ class ParameterShardTest {
         directory = new ShardDirectory<>();
         coordinator = KIT.createTestProbe();
         peer = new RecordingSink();
-        ShardSpec spec = new ShardSpec("job", 1, List.of(4, 9), List.of(weight, runningMean), OPTIMIZER);
+        ShardSpec spec = new ShardSpec("job", 1, List.of(4, 9), List.of(weight, runningMean), OPTIMIZER, false);
         shard = KIT.spawn(ParameterShard.create(spec.entityId(), directory, InetSocketAddress.createUnresolved("127.0.0.1", 7),
                 KERNEL, new TensorChunker(FRAMES)));
         shard.tell(new ParameterShard.Configure(spec, coordinator.getRef()));
@@ -96,7 +96,7 @@ class ParameterShardTest {
 
     private void plan(long step, double lr, Integer... ranks) {
         shard.tell(new ParameterShard.PlanStep(StepPlan.newBuilder().setJobId("job").setStep(step)
-                .addAllParticipantRanks(List.of(ranks)).setLearningRate(lr).build()));
+                .addAllParticipantRanks(List.of(ranks)).setLearningRate(lr).build(), ParameterShard.ALL_WORKERS));
     }
 
     /** Pulls a version and reassembles tensor id -> values from the chunks. */
@@ -191,6 +191,54 @@ class ParameterShardTest {
         send(FrameKind.INITIAL_WEIGHTS, 0, 0, 4, ten, 0);
         assertThat(peer.nextError().code()).isEqualTo(ErrorCode.STALE_STEP);
         assertThat(peer.errors).isEmpty();
+    }
+
+    @Test
+    void asynchronousLanesApplyEachWorkerOnArrivalAndAnswerItsOwnPulls() throws InterruptedException {
+        ShardSpec spec = new ShardSpec("async", 0, List.of(4), List.of(weight), OPTIMIZER, true);
+        ActorRef<ParameterShard.Command> lanes = KIT.spawn(ParameterShard.create(spec.entityId(), directory,
+                InetSocketAddress.createUnresolved("127.0.0.1", 7), KERNEL, new TensorChunker(FRAMES)));
+        lanes.tell(new ParameterShard.Configure(spec, coordinator.getRef()));
+        coordinator.expectMessageClass(TrainingCoordinator.ShardConfigured.class);
+        RecordingSink rank0 = new RecordingSink();
+        RecordingSink rank1 = new RecordingSink();
+        lanes.tell(frame("async", FrameKind.INITIAL_WEIGHTS, 0, 0, 4, initialWeight, 0, rank0));
+        coordinator.expectMessageClass(TrainingCoordinator.ShardSeeded.class);
+        lanes.tell(frame("async", FrameKind.PULL_WEIGHTS, 1, 0, 0, null, 0, rank0));
+        lanes.tell(frame("async", FrameKind.PULL_WEIGHTS, 1, 1, 0, null, 0, rank1));
+        StepPlan plan = StepPlan.newBuilder().setJobId("async").setStep(0).addParticipantRanks(0).addParticipantRanks(1)
+                .setLearningRate(0.4).build();
+        lanes.tell(new ParameterShard.PlanStep(plan, 1));
+        float[] g1 = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+        lanes.tell(frame("async", FrameKind.GRADIENT_PUSH, 0, 1, 4, g1, 8, rank1));
+
+        TrainingCoordinator.StepApplied applied = coordinator.expectMessageClass(TrainingCoordinator.StepApplied.class);
+        assertThat(applied.lane()).isEqualTo(1);
+        TensorState expected = TensorState.of("fc.W", initialWeight.clone());
+        new LayerwiseOptimizer(OPTIMIZER, KERNEL).step(expected, g1, 1f / 8, 0.4);
+        assertThat(reassemble(rank1.takeChunks(3), 1)[4]).as("rank 1 needs only its own step").containsExactly(expected.weights());
+        assertThat(rank0.chunks).as("rank 0's step 0 is not applied yet").isEmpty();
+
+        lanes.tell(new ParameterShard.PlanStep(plan, 0));
+        float[] g0 = {2, 2, 2, 2, 2, 2, 2, 2, 2, 2};
+        lanes.tell(frame("async", FrameKind.GRADIENT_PUSH, 0, 0, 4, g0, 8, rank0));
+        coordinator.expectMessageClass(TrainingCoordinator.StepApplied.class);
+        new LayerwiseOptimizer(OPTIMIZER, KERNEL).step(expected, g0, 1f / 8, 0.4);
+        assertThat(reassemble(rank0.takeChunks(3), 1)[4]).as("both contributions, in arrival order").containsExactly(expected.weights());
+        lanes.tell(frame("async", FrameKind.GRADIENT_PUSH, 0, 1, 4, g1, 8, rank1));
+        assertThat(rank1.nextError().code()).isEqualTo(ErrorCode.STALE_STEP);
+        KIT.stop(lanes, Duration.ofSeconds(5));
+    }
+
+    private static ParameterShard.ReceiveFrame frame(String job, FrameKind kind, long step, int rank, int tensor,
+            float[] values, long samples, RecordingSink sink) {
+        FrameHeader.Builder header = FrameHeader.newBuilder().setKind(kind).setJobId(job).setStep(step).setSenderRank(rank);
+        if (values == null) {
+            return new ParameterShard.ReceiveFrame(new TensorFrame(header.build(), Unpooled.EMPTY_BUFFER), sink);
+        }
+        header.setTensorId(tensor).setChunkLength(values.length).setDtype(DType.FLOAT32).setElementCount(values.length)
+                .setSampleCount(samples);
+        return new ParameterShard.ReceiveFrame(new TensorFrame(header.build(), floats(values)), sink);
     }
 
     @Test
