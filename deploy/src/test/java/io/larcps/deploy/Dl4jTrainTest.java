@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.larcps.proto.npy.NpyFiles;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
-import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,18 +35,6 @@ class Dl4jTrainTest {
         return out;
     }
 
-    static List<float[]> weights(Path out) throws IOException {
-        try (Stream<Path> files = Files.list(out.resolve("weights"))) {
-            return files.filter(p -> p.toString().endsWith(".npy")).sorted().map(p -> {
-                try {
-                    return NpyFiles.read(p).values();
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                }
-            }).toList();
-        }
-    }
-
     @Test
     void theDefaultModelLearnsFashionMnistInOneEpoch() throws IOException {
         Path out = train(dir.resolve("mlp"), "--epochs", "1");
@@ -57,14 +43,14 @@ class Dl4jTrainTest {
         assertThat(report.path("final_test_accuracy").asDouble()).isGreaterThan(0.80);
         assertThat(report.path("epochs").get(0).path("loss").asDouble()).isBetween(0.0, 0.6);
         assertThat(out.resolve("model-mlp.zip")).isNotEmptyFile();
-        assertThat(weights(out)).hasSize(4);
+        assertThat(TrainOutputs.weights(out)).hasSize(4);
     }
 
     @Test
     void runsAreReproducibleAndTheShardCountChangesNothing() throws IOException {
-        List<float[]> first = weights(train(dir.resolve("a"), "--max-steps", "30"));
-        List<float[]> again = weights(train(dir.resolve("b"), "--max-steps", "30"));
-        List<float[]> threeShards = weights(train(dir.resolve("c"), "--max-steps", "30", "--shards", "3"));
+        List<float[]> first = TrainOutputs.weights(train(dir.resolve("a"), "--max-steps", "30"));
+        List<float[]> again = TrainOutputs.weights(train(dir.resolve("b"), "--max-steps", "30"));
+        List<float[]> threeShards = TrainOutputs.weights(train(dir.resolve("c"), "--max-steps", "30", "--shards", "3"));
         for (int t = 0; t < first.size(); t++) {
             assertThat(again.get(t)).as("tensor %d, same seed", t).containsExactly(first.get(t));
             assertThat(threeShards.get(t)).as("tensor %d, 3 shards", t).containsExactly(first.get(t));
@@ -73,8 +59,8 @@ class Dl4jTrainTest {
 
     @Test
     void twoWorkersAtTheSameGlobalBatchTrainTheSameModelToFloatTolerance() throws IOException {
-        List<float[]> one = weights(train(dir.resolve("one"), "--max-steps", "30"));
-        List<float[]> two = weights(train(dir.resolve("two"), "--max-steps", "30", "--workers", "2"));
+        List<float[]> one = TrainOutputs.weights(train(dir.resolve("one"), "--max-steps", "30"));
+        List<float[]> two = TrainOutputs.weights(train(dir.resolve("two"), "--max-steps", "30", "--workers", "2"));
         for (int t = 0; t < one.size(); t++) {
             float[] a = one.get(t);
             float[] b = two.get(t);
@@ -105,7 +91,7 @@ class Dl4jTrainTest {
         assertThat(report.path("config").path("steps").asLong()).isEqualTo(1);
         assertThat(report.path("tensors").size()).isEqualTo(320);
         assertThat(report.path("final_test_accuracy").asDouble()).isBetween(0.0, 1.0);
-        assertThat(weights(out)).hasSize(320).allSatisfy(values -> {
+        assertThat(TrainOutputs.weights(out)).hasSize(320).allSatisfy(values -> {
             for (float v : values) {
                 assertThat(Float.isFinite(v)).isTrue();
             }

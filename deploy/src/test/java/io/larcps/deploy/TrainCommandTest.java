@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.larcps.proto.npy.NpyFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,18 +26,6 @@ class TrainCommandTest {
         return out;
     }
 
-    private static List<float[]> weights(Path out) throws IOException {
-        try (Stream<Path> files = Files.list(out.resolve("weights"))) {
-            return files.filter(p -> p.toString().endsWith(".npy")).sorted().map(p -> {
-                try {
-                    return NpyFiles.read(p).values();
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                }
-            }).toList();
-        }
-    }
-
     @Test
     void writesAReportWithPerEpochMetricsAndTheWeightsAsNpy() throws IOException {
         Path out = train("run");
@@ -53,14 +38,14 @@ class TrainCommandTest {
         JsonNode index = new ObjectMapper().readTree(out.resolve("weights").resolve("index.json").toFile());
         assertThat(index.path("tensors").get(0).path("name").asText()).isEqualTo("hidden.W");
         assertThat(index.path("tensors").get(0).path("shape").toString()).isEqualTo("[64,32]");
-        assertThat(weights(out)).hasSize(4);
+        assertThat(TrainOutputs.weights(out)).hasSize(4);
     }
 
     @Test
     void theSameSeedGivesTheSameBitsAndShardsChangeNothing() throws IOException {
-        List<float[]> first = weights(train("a"));
-        List<float[]> again = weights(train("b"));
-        List<float[]> threeShards = weights(train("c", "--shards", "3"));
+        List<float[]> first = TrainOutputs.weights(train("a"));
+        List<float[]> again = TrainOutputs.weights(train("b"));
+        List<float[]> threeShards = TrainOutputs.weights(train("c", "--shards", "3"));
         for (int t = 0; t < first.size(); t++) {
             assertThat(again.get(t)).containsExactly(first.get(t));
             assertThat(threeShards.get(t)).containsExactly(first.get(t));
@@ -69,8 +54,8 @@ class TrainCommandTest {
 
     @Test
     void twoWorkersAtTheSameGlobalBatchTrainTheSameModel() throws IOException {
-        List<float[]> one = weights(train("one"));
-        List<float[]> two = weights(train("two", "--workers", "2"));
+        List<float[]> one = TrainOutputs.weights(train("one"));
+        List<float[]> two = TrainOutputs.weights(train("two", "--workers", "2"));
         for (int t = 0; t < one.size(); t++) {
             float[] a = one.get(t);
             float[] b = two.get(t);
