@@ -15,9 +15,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "coordinator", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Runs the training coordinator of one job (and, with --with-ps, parameter shards too).",
-                "It waits for --workers workers to register, places the model's tensors on --shards shards,",
-                "clocks the synchronous steps and exits when every worker holds the final weights."})
+        description = {"Runs the coordinator of one training job.",
+                "With --with-ps it hosts parameter shards too. It waits for --workers workers to register,",
+                "places the model's tensors on --shards shards, clocks the steps and exits when every worker",
+                "holds the final weights."})
 final class CoordinatorCommand implements Callable<Integer> {
 
     @Mixin

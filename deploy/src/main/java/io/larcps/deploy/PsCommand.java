@@ -11,8 +11,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "ps", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Runs a parameter-server node: a data-plane endpoint and the shard entities Cluster",
-                "Sharding places on it. Runs until stopped (SIGTERM leaves the cluster gracefully)."})
+        description = {"Runs a parameter-server node.",
+                "A data-plane endpoint and the shard entities Cluster Sharding places on this node. Runs until",
+                "stopped (SIGTERM leaves the cluster gracefully)."})
 final class PsCommand implements Callable<Integer> {
 
     @Mixin

@@ -25,9 +25,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Trains a model through the parameter-server cluster embedded in this JVM: a coordinator,",
-                "--shards parameter shards and --workers workers. Shows progress, evaluates on the test set",
-                "after every epoch and, with --out, writes report.json, the model and its weights as .npy."})
+        description = {"Trains a model on a parameter-server cluster embedded in this JVM.",
+                "A coordinator, --shards parameter shards and --workers workers run in this process. Shows",
+                "progress, evaluates on the test set after every epoch and, with --out, writes report.json,",
+                "the model and its weights as .npy."})
 final class TrainCommand implements Callable<Integer> {
     /** With the defaults (mlp, batch 256, LARC 0.02, cosine from 0.1), 5 epochs pass 0.85 test accuracy. */
     static final int DEFAULT_EPOCHS = 5;

@@ -19,8 +19,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "worker", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Runs worker actors, one per device, that register with the job's coordinator, compute",
-                "gradients and push them to the parameter shards. Exits when the job ends."})
+        description = {"Runs worker actors, one per device.",
+                "They register with the job's coordinator, compute gradients and push them to the parameter",
+                "shards. Exits when the job ends."})
 final class WorkerCommand implements Callable<Integer> {
 
     @Mixin
