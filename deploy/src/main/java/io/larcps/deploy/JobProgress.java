@@ -27,6 +27,8 @@ final class JobProgress {
                         onStep.accept(step);
                     } else if (event instanceof TrainingCoordinator.JobCompleted done) {
                         completed.complete(done.steps());
+                    } else if (event instanceof TrainingCoordinator.JobAborted aborted) {
+                        completed.completeExceptionally(new IllegalStateException(aborted.reason()));
                     }
                     return Behaviors.same();
                 }), "job-progress", Props.empty());
@@ -37,8 +39,12 @@ final class JobProgress {
         return listener;
     }
 
-    /** Blocks until every worker holds the final weights; returns the number of steps. */
+    /** Blocks until every worker holds the final weights; returns the number of steps. Throws if the job aborted. */
     long awaitCompletion() {
-        return completed.join();
+        try {
+            return completed.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw new IllegalStateException("the job failed: " + e.getCause().getMessage(), e.getCause());
+        }
     }
 }

@@ -156,6 +156,8 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
         } else if (event instanceof CoordinatorProtocol.StepPlanned planned) {
             pendingPlan = planned.plan();
             return startStepIfReady();
+        } else if (event instanceof CoordinatorProtocol.JobFailed failed) {
+            return giveUp("job " + failed.jobId() + " failed: " + failed.reason());
         } else if (event instanceof CoordinatorProtocol.JobFinished finished) {
             finalVersion = finished.steps();
             return finishIfDone();

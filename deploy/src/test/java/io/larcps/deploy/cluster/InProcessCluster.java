@@ -95,6 +95,15 @@ final class InProcessCluster implements AutoCloseable {
         throw new AssertionError(members + " members not up within " + FORMATION);
     }
 
+    /** Stops node {@code index} (0 is the coordinator's; the ps nodes follow, the workers' node is last). */
+    void stopNode(int index) {
+        nodes.get(index).shutdownTestKit();
+    }
+
+    TestProbe<Worker.Outcome> outcomes() {
+        return outcomes;
+    }
+
     TestProbe<TrainingCoordinator.Event> events() {
         return events;
     }
@@ -116,7 +125,9 @@ final class InProcessCluster implements AutoCloseable {
     @Override
     public void close() {
         for (int i = nodes.size() - 1; i >= 0; i--) {
-            nodes.get(i).shutdownTestKit();
+            if (!nodes.get(i).system().whenTerminated().isCompleted()) {
+                nodes.get(i).shutdownTestKit();
+            }
         }
         clientLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }

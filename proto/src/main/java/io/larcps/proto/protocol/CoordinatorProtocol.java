@@ -39,7 +39,7 @@ public final class CoordinatorProtocol {
 
     /** What the coordinator tells a worker. */
     public sealed interface WorkerEvent extends ControlMessage
-            permits Registered, Rejected, StepPlanned, JobFinished {
+            permits Registered, Rejected, StepPlanned, JobFinished, JobFailed {
     }
 
     /**
@@ -60,5 +60,9 @@ public final class CoordinatorProtocol {
 
     /** The job ran all its steps; the weights of version {@code steps} are final. */
     public record JobFinished(String jobId, long steps) implements WorkerEvent {
+    }
+
+    /** The job cannot go on; {@code reason} says why in a sentence. */
+    public record JobFailed(String jobId, String reason) implements WorkerEvent {
     }
 }

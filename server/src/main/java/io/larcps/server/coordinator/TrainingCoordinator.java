@@ -31,7 +31,10 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.cluster.ClusterEvent;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Subscribe;
 
 /**
  * Runs one training job: admits workers, places tensors on shards, and clocks the synchronous steps.
@@ -65,7 +68,15 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
             List<Integer> tensorIds, List<Double> trustFactors) implements Command, ControlMessage {
     }
 
+    /** A shard entity started anew without its tensors (its node was lost): the job cannot go on. */
+    public record ShardLost(String jobId, String entityId, String endpoint) implements Command, ControlMessage {
+    }
+
     private record ResendConfiguration() implements Command {
+    }
+
+    /** A member left the cluster; if it hosted shards, the current step may never complete. */
+    private record MemberLeft(String address) implements Command {
     }
 
     /** What a local observer (the launcher, a test) hears about the job. */
@@ -81,7 +92,11 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
     public record JobCompleted(long steps) implements Event {
     }
 
-    private enum Phase { REGISTERING, CONFIGURING, SEEDING, TRAINING, FINISHED }
+    /** The job stopped before its end; {@code reason} says why. */
+    public record JobAborted(String reason) implements Event {
+    }
+
+    private enum Phase { REGISTERING, CONFIGURING, SEEDING, TRAINING, FINISHED, FAILED }
 
     private record Worker(String workerId, ActorRef<WorkerEvent> replyTo) {
     }
@@ -115,6 +130,9 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
     public static Behavior<CoordinatorProtocol.Request> create(JobSpec job, ActorRef<Event> listener) {
         return Behaviors.setup(context -> Behaviors.withTimers(timers -> {
             context.getSystem().receptionist().tell(Receptionist.register(CoordinatorProtocol.SERVICE_KEY, context.getSelf()));
+            ActorRef<ClusterEvent.MemberRemoved> removals = context.messageAdapter(ClusterEvent.MemberRemoved.class,
+                    removed -> new MemberLeft(removed.member().address().toString()));
+            Cluster.get(context.getSystem()).subscriptions().tell(Subscribe.create(removals, ClusterEvent.MemberRemoved.class));
             context.getLog().info("coordinating job {}: {} workers, {} shards, global batch {}, {} steps", job.jobId(),
                     job.workers(), job.shards(), job.globalBatch(), job.totalSteps());
             return new TrainingCoordinator(context, timers, job, listener);
@@ -139,6 +157,8 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
                 .onMessage(ShardSeeded.class, this::onShardSeeded)
                 .onMessage(StepApplied.class, this::onStepApplied)
                 .onMessage(CoordinatorProtocol.WorkerDone.class, this::onWorkerDone)
+                .onMessage(MemberLeft.class, this::onMemberLeft)
+                .onMessage(ShardLost.class, this::onShardLost)
                 .build();
     }
 
@@ -317,9 +337,54 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
 
     private void tellShards(StepPlan plan, int lane) {
         ClusterSharding sharding = ClusterSharding.get(getContext().getSystem());
+        ActorRef<Command> self = getContext().getSelf().narrow();
         for (ShardSpec spec : shardSpecs) {
-            sharding.entityRefFor(ParameterShard.TYPE_KEY, spec.entityId()).tell(new ParameterShard.PlanStep(plan, lane));
+            sharding.entityRefFor(ParameterShard.TYPE_KEY, spec.entityId())
+                    .tell(new ParameterShard.PlanStep(plan, lane, self));
         }
+    }
+
+    /**
+     * A node left while training: send every shard its current plan again. Shards that hold it ignore
+     * the copy; a shard whose node was lost is started anew by Cluster Sharding, finds itself without
+     * tensors and reports {@link ShardLost}, instead of the step waiting for it forever.
+     */
+    private Behavior<CoordinatorProtocol.Request> onMemberLeft(MemberLeft message) {
+        if (phase != Phase.TRAINING && phase != Phase.SEEDING) {
+            return this;
+        }
+        getContext().getLog().warn("node {} left during job {}; checking that every shard still holds its tensors",
+                message.address(), job.jobId());
+        if (phase == Phase.SEEDING || shardSpecs == null) {
+            return this;
+        }
+        if (job.asynchronous()) {
+            for (int rank = 0; rank < workers.size(); rank++) {
+                if (asynchronous.inFlight(rank, asynchronous.next(rank))) {
+                    tellShards(plan(asynchronous.next(rank)), rank);
+                }
+            }
+        } else {
+            tellShards(currentPlan, ParameterShard.ALL_WORKERS);
+        }
+        return this;
+    }
+
+    private Behavior<CoordinatorProtocol.Request> onShardLost(ShardLost message) {
+        if (!message.jobId().equals(job.jobId()) || phase == Phase.FINISHED || phase == Phase.FAILED) {
+            return this;
+        }
+        return fail("shard " + message.entityId() + " lost its tensors (its node left the cluster; it restarted empty on "
+                + message.endpoint() + ") and recovery from a checkpoint is not implemented yet: the job stops "
+                + "rather than train on with missing weights");
+    }
+
+    private Behavior<CoordinatorProtocol.Request> fail(String reason) {
+        phase = Phase.FAILED;
+        getContext().getLog().error("job {} failed: {}", job.jobId(), reason);
+        workers.forEach(worker -> worker.replyTo().tell(new CoordinatorProtocol.JobFailed(job.jobId(), reason)));
+        listener.tell(new JobAborted(reason));
+        return this;
     }
 
     private void startStep(long step) {

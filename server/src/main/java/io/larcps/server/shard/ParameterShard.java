@@ -53,7 +53,8 @@ public final class ParameterShard extends AbstractBehavior<ParameterShard.Comman
      * From the coordinator: the plan (participants, learning rate) of a step. {@code rank} names the
      * worker whose lane it is in asynchronous mode; {@link #ALL_WORKERS} in synchronous mode.
      */
-    public record PlanStep(StepPlan plan, int rank) implements Command, ControlMessage {
+    public record PlanStep(StepPlan plan, int rank, ActorRef<TrainingCoordinator.Command> coordinator)
+            implements Command, ControlMessage {
     }
 
     /** The lane of a synchronous job: every worker's pushes meet in one step. */
@@ -156,6 +157,15 @@ public final class ParameterShard extends AbstractBehavior<ParameterShard.Comman
 
     private Behavior<Command> onPlanStep(PlanStep command) {
         StepPlan next = command.plan();
+        if (spec == null) {
+            // A plan for a shard that was never configured here: the entity was started anew, on this
+            // node, after the one holding the job's tensors was lost. Its state is gone; say so.
+            getContext().getLog().error("shard {} got the plan of step {} but holds no tensors: its state was lost",
+                    entityId, next.getStep());
+            command.coordinator().tell(new TrainingCoordinator.ShardLost(next.getJobId(), entityId,
+                    endpoint.getHostString() + ":" + endpoint.getPort()));
+            return this;
+        }
         Lane lane = spec == null ? null : lane(spec.asynchronous() ? command.rank() : ALL_WORKERS);
         if (lane == null || !seeded || next.getStep() != lane.clock || lane.plan != null
                 || spec.asynchronous() == (command.rank() == ALL_WORKERS)) {

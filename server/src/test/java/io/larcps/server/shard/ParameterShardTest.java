@@ -96,7 +96,8 @@ class ParameterShardTest {
 
     private void plan(long step, double lr, Integer... ranks) {
         shard.tell(new ParameterShard.PlanStep(StepPlan.newBuilder().setJobId("job").setStep(step)
-                .addAllParticipantRanks(List.of(ranks)).setLearningRate(lr).build(), ParameterShard.ALL_WORKERS));
+                .addAllParticipantRanks(List.of(ranks)).setLearningRate(lr).build(), ParameterShard.ALL_WORKERS,
+                coordinator.getRef()));
     }
 
     /** Pulls a version and reassembles tensor id -> values from the chunks. */
@@ -208,7 +209,7 @@ class ParameterShardTest {
         lanes.tell(frame("async", FrameKind.PULL_WEIGHTS, 1, 1, 0, null, 0, rank1));
         StepPlan plan = StepPlan.newBuilder().setJobId("async").setStep(0).addParticipantRanks(0).addParticipantRanks(1)
                 .setLearningRate(0.4).build();
-        lanes.tell(new ParameterShard.PlanStep(plan, 1));
+        lanes.tell(new ParameterShard.PlanStep(plan, 1, coordinator.getRef()));
         float[] g1 = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
         lanes.tell(frame("async", FrameKind.GRADIENT_PUSH, 0, 1, 4, g1, 8, rank1));
 
@@ -219,7 +220,7 @@ class ParameterShardTest {
         assertThat(reassemble(rank1.takeChunks(3), 1)[4]).as("rank 1 needs only its own step").containsExactly(expected.weights());
         assertThat(rank0.chunks).as("rank 0's step 0 is not applied yet").isEmpty();
 
-        lanes.tell(new ParameterShard.PlanStep(plan, 0));
+        lanes.tell(new ParameterShard.PlanStep(plan, 0, coordinator.getRef()));
         float[] g0 = {2, 2, 2, 2, 2, 2, 2, 2, 2, 2};
         lanes.tell(frame("async", FrameKind.GRADIENT_PUSH, 0, 0, 4, g0, 8, rank0));
         coordinator.expectMessageClass(TrainingCoordinator.StepApplied.class);
@@ -239,6 +240,18 @@ class ParameterShardTest {
         header.setTensorId(tensor).setChunkLength(values.length).setDtype(DType.FLOAT32).setElementCount(values.length)
                 .setSampleCount(samples);
         return new ParameterShard.ReceiveFrame(new TensorFrame(header.build(), floats(values)), sink);
+    }
+
+    @Test
+    void aShardStartedAnewWithoutItsTensorsReportsItselfLostWhenPlanned() {
+        ActorRef<ParameterShard.Command> fresh = KIT.spawn(ParameterShard.create("job/3", directory,
+                InetSocketAddress.createUnresolved("127.0.0.1", 9), KERNEL, new TensorChunker(FRAMES)));
+        fresh.tell(new ParameterShard.PlanStep(StepPlan.newBuilder().setJobId("job").setStep(12).build(),
+                ParameterShard.ALL_WORKERS, coordinator.getRef()));
+        TrainingCoordinator.ShardLost lost = coordinator.expectMessageClass(TrainingCoordinator.ShardLost.class);
+        assertThat(lost.entityId()).isEqualTo("job/3");
+        assertThat(lost.endpoint()).isEqualTo("127.0.0.1:9");
+        KIT.stop(fresh, Duration.ofSeconds(5));
     }
 
     @Test
