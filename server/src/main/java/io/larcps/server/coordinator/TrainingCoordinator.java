@@ -4,12 +4,10 @@ import io.larcps.proto.control.RegistrationRejected;
 import io.larcps.proto.control.ShardAssignment;
 import io.larcps.proto.control.ShardEndpoint;
 import io.larcps.proto.control.StepPlan;
-import io.larcps.proto.control.TensorLayout;
 import io.larcps.proto.control.TensorSpec;
 import io.larcps.proto.control.WorkerRegistered;
 import io.larcps.proto.protocol.CoordinatorProtocol;
 import io.larcps.proto.protocol.CoordinatorProtocol.RegisterWorker;
-import io.larcps.proto.protocol.CoordinatorProtocol.WorkerEvent;
 import io.larcps.proto.serialization.ControlMessage;
 import io.larcps.server.optim.LearningRateSchedule;
 import io.larcps.server.shard.ParameterShard;
@@ -98,17 +96,13 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
 
     private enum Phase { REGISTERING, CONFIGURING, SEEDING, TRAINING, FINISHED, FAILED }
 
-    private record Worker(String workerId, ActorRef<WorkerEvent> replyTo) {
-    }
-
     private static final Duration CONFIGURE_RETRY = Duration.ofSeconds(2);
 
     private final JobSpec job;
     private final ActorRef<Event> listener;
     private final TimerScheduler<CoordinatorProtocol.Request> timers;
     private final LearningRateSchedule schedule;
-    private final List<Worker> workers = new ArrayList<>();
-    private TensorLayout layout;
+    private final WorkerRoster roster;
     private List<ShardSpec> shardSpecs;
     private int[] shardOfTensor;
     private final Map<Integer, ShardEndpoint> endpoints = new TreeMap<>();
@@ -146,6 +140,7 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
         this.job = job;
         this.listener = listener;
         this.schedule = job.learningRates();
+        this.roster = new WorkerRoster(job);
     }
 
     @Override
@@ -164,7 +159,7 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
 
     private Behavior<CoordinatorProtocol.Request> onRegisterWorker(RegisterWorker command) {
         var registration = command.registration();
-        Optional<String> refusal = refusal(registration);
+        Optional<String> refusal = roster.refusal(registration, phase == Phase.REGISTERING);
         if (refusal.isPresent()) {
             getContext().getLog().warn("refused worker {} of job {}: {}", registration.getWorkerId(),
                     registration.getJobId(), refusal.get());
@@ -172,69 +167,39 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
                     .setJobId(registration.getJobId()).setReason(refusal.get()).build()));
             return this;
         }
-        int rank = rankOf(registration.getWorkerId());
-        if (rank >= 0) {
-            // A worker that registers again (a restart, a lost reply) keeps its rank.
-            workers.set(rank, new Worker(registration.getWorkerId(), command.replyTo()));
-            if (phase != Phase.REGISTERING && phase != Phase.CONFIGURING) {
-                tellRegistered(rank);
-                if (phase == Phase.TRAINING) {
-                    command.replyTo().tell(new CoordinatorProtocol.StepPlanned(currentPlan));
-                }
-            }
+        boolean known = roster.rankOf(registration.getWorkerId()) >= 0;
+        int rank = roster.admit(registration, command.replyTo());
+        if (known) {
+            rejoined(rank);
             return this;
-        } else {
-            if (layout == null) {
-                layout = registration.getLayout();
-            }
-            workers.add(new Worker(registration.getWorkerId(), command.replyTo()));
-            getContext().getLog().info("worker {} on {} (device {}) registered as rank {} of {}",
-                    registration.getWorkerId(), registration.getHost(), registration.getDeviceIndex(),
-                    workers.size() - 1, job.workers());
         }
-        if (workers.size() == job.workers()) {
+        getContext().getLog().info("worker {} on {} (device {}) registered as rank {} of {}", registration.getWorkerId(),
+                registration.getHost(), registration.getDeviceIndex(), rank, job.workers());
+        if (roster.full()) {
             configureShards();
         }
         return this;
     }
 
-    private Optional<String> refusal(io.larcps.proto.control.RegisterWorker registration) {
-        if (!registration.getJobId().equals(job.jobId())) {
-            return Optional.of("unknown job '" + registration.getJobId() + "'; this coordinator runs '" + job.jobId() + "'");
+    /** A known worker registered again: tell it what it missed (its rank, and the step it should run). */
+    private void rejoined(int rank) {
+        if (phase == Phase.REGISTERING || phase == Phase.CONFIGURING) {
+            return;
         }
-        if (registration.getBatchSize() != job.batchPerWorker()) {
-            return Optional.of("the worker's batch is " + registration.getBatchSize() + ", the job needs "
-                    + job.batchPerWorker() + " (global batch " + job.globalBatch() + " over " + job.workers() + " workers)");
+        tellRegistered(rank);
+        if (phase != Phase.TRAINING) {
+            return;
         }
-        Optional<String> problem = LayoutCheck.problem(registration.getLayout());
-        if (problem.isPresent()) {
-            return problem;
+        if (!job.asynchronous()) {
+            roster.replyTo(rank).tell(new CoordinatorProtocol.StepPlanned(currentPlan));
+        } else if (asynchronous.inFlight(rank, asynchronous.next(rank))) {
+            roster.replyTo(rank).tell(new CoordinatorProtocol.StepPlanned(plan(asynchronous.next(rank))));
         }
-        if (layout != null) {
-            Optional<String> difference = LayoutCheck.firstDifference(layout, registration.getLayout());
-            if (difference.isPresent()) {
-                return Optional.of("the worker's model differs from the job's: " + difference.get());
-            }
-        }
-        boolean known = rankOf(registration.getWorkerId()) >= 0;
-        if (!known && phase != Phase.REGISTERING) {
-            return Optional.of("job " + job.jobId() + " already has its " + job.workers() + " workers");
-        }
-        return Optional.empty();
-    }
-
-    private int rankOf(String workerId) {
-        for (int rank = 0; rank < workers.size(); rank++) {
-            if (workers.get(rank).workerId().equals(workerId)) {
-                return rank;
-            }
-        }
-        return -1;
     }
 
     private void configureShards() {
         phase = Phase.CONFIGURING;
-        List<TensorSpec> tensors = layout.getTensorsList();
+        List<TensorSpec> tensors = roster.layout().getTensorsList();
         shardCount = Math.min(job.shards(), tensors.size());
         if (shardCount < job.shards()) {
             getContext().getLog().warn("job {} asks for {} shards but the model has {} tensors: using {} shards",
@@ -284,7 +249,7 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
             phase = Phase.SEEDING;
             getContext().getLog().info("all {} shards are ready: {}", shardCount, endpoints.values().stream()
                     .map(e -> e.getShard() + "@" + e.getHost() + ":" + e.getPort()).toList());
-            for (int rank = 0; rank < workers.size(); rank++) {
+            for (int rank = 0; rank < roster.size(); rank++) {
                 tellRegistered(rank);
             }
         }
@@ -299,8 +264,8 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
                 .addAllEndpoints(endpoints.values())
                 .setVersion(1)
                 .build();
-        workers.get(rank).replyTo().tell(new CoordinatorProtocol.Registered(WorkerRegistered.newBuilder()
-                .setJobId(job.jobId()).setRank(rank).setWorldSize(workers.size()).build(), assignment));
+        roster.replyTo(rank).tell(new CoordinatorProtocol.Registered(WorkerRegistered.newBuilder()
+                .setJobId(job.jobId()).setRank(rank).setWorldSize(roster.size()).build(), assignment));
     }
 
     private Behavior<CoordinatorProtocol.Request> onShardSeeded(ShardSeeded command) {
@@ -328,7 +293,7 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
                 .setJobId(job.jobId())
                 .setStep(step)
                 .setEpoch(step / stepsPerEpoch)
-                .addAllParticipantRanks(java.util.stream.IntStream.range(0, workers.size()).boxed().toList())
+                .addAllParticipantRanks(java.util.stream.IntStream.range(0, roster.size()).boxed().toList())
                 .setGlobalBatch(job.globalBatch())
                 .setSampleOffset((step % stepsPerEpoch) * job.globalBatch())
                 .setLearningRate(schedule.at(step))
@@ -359,7 +324,7 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
             return this;
         }
         if (job.asynchronous()) {
-            for (int rank = 0; rank < workers.size(); rank++) {
+            for (int rank = 0; rank < roster.size(); rank++) {
                 if (asynchronous.inFlight(rank, asynchronous.next(rank))) {
                     tellShards(plan(asynchronous.next(rank)), rank);
                 }
@@ -382,7 +347,7 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
     private Behavior<CoordinatorProtocol.Request> fail(String reason) {
         phase = Phase.FAILED;
         getContext().getLog().error("job {} failed: {}", job.jobId(), reason);
-        workers.forEach(worker -> worker.replyTo().tell(new CoordinatorProtocol.JobFailed(job.jobId(), reason)));
+        roster.tellAll(new CoordinatorProtocol.JobFailed(job.jobId(), reason));
         listener.tell(new JobAborted(reason));
         return this;
     }
@@ -391,7 +356,7 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
         currentPlan = plan(step);
         applied.clear();
         tellShards(currentPlan, ParameterShard.ALL_WORKERS);
-        workers.forEach(worker -> worker.replyTo().tell(new CoordinatorProtocol.StepPlanned(currentPlan)));
+        roster.tellAll(new CoordinatorProtocol.StepPlanned(currentPlan));
     }
 
     /** Asynchronous mode: worker {@code rank} may run its next step. */
@@ -399,7 +364,7 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
         StepPlan plan = plan(asynchronous.next(rank));
         asynchronous.started(rank);
         tellShards(plan, rank);
-        workers.get(rank).replyTo().tell(new CoordinatorProtocol.StepPlanned(plan));
+        roster.replyTo(rank).tell(new CoordinatorProtocol.StepPlanned(plan));
     }
 
     private Behavior<CoordinatorProtocol.Request> onStepApplied(StepApplied command) {
@@ -420,7 +385,7 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
         if (step + 1 == job.totalSteps()) {
             phase = Phase.FINISHED;
             getContext().getLog().info("job {} finished after {} steps", job.jobId(), job.totalSteps());
-            workers.forEach(worker -> worker.replyTo().tell(new CoordinatorProtocol.JobFinished(job.jobId(), step + 1)));
+            roster.tellAll(new CoordinatorProtocol.JobFinished(job.jobId(), step + 1));
             completeIfAllDone();
         } else {
             startStep(step + 1);
@@ -451,8 +416,7 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
         if (asynchronous.allDone()) {
             phase = Phase.FINISHED;
             getContext().getLog().info("job {} finished after {} steps per worker", job.jobId(), job.totalSteps());
-            workers.forEach(worker -> worker.replyTo().tell(new CoordinatorProtocol.JobFinished(job.jobId(),
-                    job.totalSteps())));
+            roster.tellAll(new CoordinatorProtocol.JobFinished(job.jobId(), job.totalSteps()));
             completeIfAllDone();
         } else {
             asynchronous.startable().forEach(this::planWorker);
@@ -469,7 +433,7 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
     }
 
     private void completeIfAllDone() {
-        if (phase == Phase.FINISHED && done.size() == workers.size() && !completionAnnounced) {
+        if (phase == Phase.FINISHED && done.size() == roster.size() && !completionAnnounced) {
             completionAnnounced = true;
             listener.tell(new JobCompleted(job.totalSteps()));
         }
