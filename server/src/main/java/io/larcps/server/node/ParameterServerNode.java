@@ -52,11 +52,15 @@ public final class ParameterServerNode implements AutoCloseable {
         var roles = system.settings().config().getStringList("pekko.cluster.roles");
         DataPlaneServer dataPlane = null;
         ShardDirectory<ActorRef<ParameterShard.Command>> directory = new ShardDirectory<>();
+        UpdateKernel kernel = UpdateKernels.best();
         if (roles.contains(PS_ROLE)) {
+            long started = System.nanoTime();
+            UpdateKernels.warmUp(kernel);
+            LOG.info("optimizer kernel {} compiled in {} ms", kernel.name(), (System.nanoTime() - started) / 1_000_000);
             dataPlane = DataPlaneServer.start(DataPlaneSettings.fromConfig(system.settings().config()),
                     new ShardFrameRouter(directory));
         }
-        initShards(system, directory, dataPlane);
+        initShards(system, directory, dataPlane, kernel);
         if (roles.contains(COORDINATOR_ROLE)) {
             JobSpec spec = job.orElseThrow(() -> new IllegalArgumentException(
                     "a node with the coordinator role needs a job to coordinate"));
@@ -72,8 +76,7 @@ public final class ParameterServerNode implements AutoCloseable {
     }
 
     private static void initShards(ActorSystem<?> system, ShardDirectory<ActorRef<ParameterShard.Command>> directory,
-            DataPlaneServer dataPlane) {
-        UpdateKernel kernel = UpdateKernels.best();
+            DataPlaneServer dataPlane, UpdateKernel kernel) {
         TensorChunker chunker = new TensorChunker(FrameSettings.fromConfig(system.settings().config()));
         ClusterSharding.get(system).init(Entity.of(ParameterShard.TYPE_KEY, context -> {
             if (dataPlane == null) {

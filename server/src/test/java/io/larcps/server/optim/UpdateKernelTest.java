@@ -104,6 +104,15 @@ class UpdateKernelTest {
     }
 
     @Test
+    void warmingUpLeavesTheCallersDataAloneAndWorksForBothKernels() {
+        float[] weights = {1f, 2f, 3f};
+        for (UpdateKernel kernel : new UpdateKernel[] {scalar, vector}) {
+            UpdateKernels.warmUp(kernel);
+            assertThat(kernel.squaredNorm(weights)).isEqualTo(14.0);
+        }
+    }
+
+    @Test
     void aSingleNanOrInfinityAnywhereIsFound() {
         int count = 100;
         for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
