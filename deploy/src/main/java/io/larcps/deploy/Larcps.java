@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code larcps} command line. */
 @Command(name = "larcps", mixinStandardHelpOptions = true, version = "larcps 0.1.0",
         description = {"Data-parallel training through a parameter server with layer-wise LARC.", ""},
-        subcommands = {TrainCommand.class, CoordinatorCommand.class, PsCommand.class, WorkerCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {TrainCommand.class, SweepCommand.class, CoordinatorCommand.class, PsCommand.class, WorkerCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run 'larcps COMMAND --help' for a command's options."})
 public final class Larcps {
 

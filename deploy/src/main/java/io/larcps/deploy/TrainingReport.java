@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.larcps.deploy.cli.ModelOptions;
+import io.larcps.proto.control.TensorKind;
+import io.larcps.proto.control.TensorLayout;
 import io.larcps.server.coordinator.JobSpec;
 import io.larcps.server.coordinator.TrainingCoordinator;
 import java.io.IOException;
@@ -71,6 +73,14 @@ final class TrainingReport {
         return epochs.isEmpty() ? Double.NaN : epochs.get(epochs.size() - 1).accuracy();
     }
 
+    synchronized double wallSeconds() {
+        return wallSeconds;
+    }
+
+    synchronized int refusedGradients() {
+        return refusedGradients;
+    }
+
     synchronized List<EpochMetrics> epochs() {
         return List.copyOf(epochs);
     }
@@ -79,10 +89,16 @@ final class TrainingReport {
         return List.copyOf(trust);
     }
 
+    /** Writes the weights as .npy, the model in its framework's format, and report.json naming it. */
     synchronized void write(Path directory, TrainableModel trainable, float[][] weights) throws IOException {
         Files.createDirectories(directory);
         WeightsExport.write(directory.resolve("weights"), trainable.layout(), weights);
-        Path saved = trainable.save(weights, directory);
+        writeReport(directory, trainable.layout(), trainable.save(weights, directory));
+    }
+
+    /** Writes report.json alone (a sweep keeps the metrics of many runs, not their weights). */
+    synchronized void writeReport(Path directory, TensorLayout layout, Path saved) throws IOException {
+        Files.createDirectories(directory);
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = json.createObjectNode();
         ObjectNode config = root.putObject("config");
@@ -104,7 +120,12 @@ final class TrainingReport {
         root.put("final_test_accuracy", finalAccuracy());
         root.put("refused_gradient_contributions", refusedGradients);
         ArrayNode names = root.putArray("tensors");
-        trainable.layout().getTensorsList().forEach(tensor -> names.add(tensor.getName()));
+        layout.getTensorsList().forEach(tensor -> names.add(tensor.getName()));
+        // Bias, BatchNorm and running statistics: their factor is 1 or NaN by rule, not LARC's doing.
+        ArrayNode excluded = root.putArray("excluded_from_larc");
+        layout.getTensorsList().stream()
+                .filter(tensor -> tensor.getExcludeFromLarc() || tensor.getKind() == TensorKind.RUNNING_STATISTIC)
+                .forEach(tensor -> excluded.add(tensor.getName()));
         ArrayNode trustSamples = root.putArray("trust_factors");
         trust.forEach(sample -> trustSamples.addPOJO(sample));
         if (saved != null) {

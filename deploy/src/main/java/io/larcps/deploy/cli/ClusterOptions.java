@@ -27,8 +27,22 @@ public final class ClusterOptions {
                     + "coordinator (env LARCPS_DATA_PLANE_PORT; default ${DEFAULT-VALUE}).")
     int dataPlanePort;
 
+    /** Joins no one, whatever LARCPS_JOIN says: the embedded clusters of a sweep stay in their JVM. */
+    private boolean standalone;
+
+    /** A node alone on loopback with ports the OS chooses: a cluster embedded in one JVM (a sweep's runs). */
+    public static ClusterOptions loopback() {
+        ClusterOptions options = new ClusterOptions();
+        options.host = "127.0.0.1";
+        options.standalone = true;
+        return options;
+    }
+
     /** Seeds from the flag, else from LARCPS_JOIN, as Pekko addresses. */
     public List<String> seedAddresses() {
+        if (standalone) {
+            return List.of();
+        }
         List<String> raw = new ArrayList<>(seeds);
         String fromEnv = System.getenv("LARCPS_JOIN");
         if (raw.isEmpty() && fromEnv != null && !fromEnv.isBlank()) {

@@ -30,6 +30,17 @@ public final class ModelOptions {
             description = "Seed of the initial weights, the data order and the augmentation; default ${DEFAULT-VALUE}.")
     long seed;
 
+    /** The same model and data with another seed (a sweep's repeats of one cell). */
+    public ModelOptions withSeed(long otherSeed) {
+        ModelOptions copy = new ModelOptions();
+        copy.model = model;
+        copy.data = data;
+        copy.imageSize = imageSize;
+        copy.syntheticSamples = syntheticSamples;
+        copy.seed = otherSeed;
+        return copy;
+    }
+
     public String model() {
         return model;
     }
