@@ -1,0 +1,96 @@
+package io.larcps.bench.round;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Samples this process's minor page-fault count every {@value #PERIOD_MS} ms with a
+ * {@link System#nanoTime()} stamp, so the faults taken during the measured rounds can be read off
+ * afterwards: memory touched for the first time (fresh heap regions, freshly mapped direct buffers)
+ * costs one fault per 4 KiB page.
+ */
+public final class FaultSampler implements AutoCloseable {
+    static final long PERIOD_MS = 50;
+    public static final String PREFIX = "LARCPS-FAULTS ";
+
+    private final List<long[]> samples = new ArrayList<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    public FaultSampler() {
+        thread = new Thread(() -> {
+            while (running) {
+                sample();
+                try {
+                    Thread.sleep(PERIOD_MS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "fault-sampler");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void sample() {
+        long faults = OptimizerTiming.minorFaults();
+        long now = System.nanoTime();
+        synchronized (samples) {
+            samples.add(new long[] {now, faults});
+        }
+    }
+
+    /** Faults taken between two instants, by linear interpolation between samples; NaN if not covered. */
+    public static double faultsBetween(List<long[]> samples, long from, long to) {
+        double a = at(samples, from);
+        double b = at(samples, to);
+        return b - a;
+    }
+
+    static double at(List<long[]> samples, long nanos) {
+        for (int i = 1; i < samples.size(); i++) {
+            long[] before = samples.get(i - 1);
+            long[] after = samples.get(i);
+            if (before[0] <= nanos && nanos <= after[0]) {
+                double fraction = after[0] == before[0] ? 0 : (nanos - before[0]) / (double) (after[0] - before[0]);
+                return before[1] + fraction * (after[1] - before[1]);
+            }
+        }
+        return Double.NaN;
+    }
+
+    public List<long[]> samples() {
+        synchronized (samples) {
+            return new ArrayList<>(samples);
+        }
+    }
+
+    /** The samples as lines {@code LARCPS-FAULTS <nanos> <faults>}. */
+    public List<String> lines() {
+        List<String> lines = new ArrayList<>();
+        for (long[] sample : samples()) {
+            lines.add(PREFIX + sample[0] + " " + sample[1]);
+        }
+        return lines;
+    }
+
+    /** Reads {@link #lines()} back from a log. */
+    public static List<long[]> parse(List<String> log) {
+        List<long[]> samples = new ArrayList<>();
+        for (String line : log) {
+            int at = line.indexOf(PREFIX);
+            if (at >= 0) {
+                String[] fields = line.substring(at + PREFIX.length()).trim().split("\\s+");
+                samples.add(new long[] {Long.parseLong(fields[0]), Long.parseLong(fields[1])});
+            }
+        }
+        return samples;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        sample();
+    }
+}

@@ -1,0 +1,222 @@
+package io.larcps.bench.round;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.larcps.bench.Args;
+import io.larcps.bench.ChildJvms;
+import io.larcps.proto.control.TensorLayout;
+import io.larcps.proto.frame.FrameSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Drives the round benchmark (see {@code bench/round.sh --help}): the single-JVM run in one child JVM,
+ * then the multi-process run as separate child JVMs, and prints one report per run.
+ */
+public final class RoundBench {
+    private RoundBench() {
+    }
+
+    public static void main(String[] argv) throws Exception {
+        List<String> valued = new ArrayList<>(RoundSettings.OPTIONS);
+        valued.addAll(List.of("--mode", "--out", "--single-heap", "--child-heap", "--child-jvm-flags"));
+        Args args = new Args(argv, valued, List.of("--quick", "--fail-on-miss"));
+        RoundSettings settings = RoundSettings.from(args, args.flag("--quick") ? RoundSettings.quick() : RoundSettings.full());
+        String mode = args.string("--mode", "both");
+        if (!List.of("single", "processes", "both").contains(mode)) {
+            throw new IllegalArgumentException("--mode must be single, processes or both, got '" + mode + "'");
+        }
+        Path out = Files.createDirectories(Path.of(args.string("--out", "bench/target/round")));
+        Path layout = ModelLayout.defaultPath();
+        List<String> common = new ArrayList<>(List.of("--add-modules=jdk.incubator.vector", "-Dlarcps.layout=" + layout));
+        String extraFlags = args.string("--child-jvm-flags", "").trim();
+        if (!extraFlags.isEmpty()) {
+            common.addAll(List.of(extraFlags.split("\\s+")));
+        }
+
+        System.out.println("Machine: " + ChildJvms.machine());
+        System.out.println("Layout: " + layout + "; settings: " + settings);
+        List<RoundRun> runs = new ArrayList<>();
+        if (!mode.equals("processes")) {
+            String before = ChildJvms.loadAverage();
+            RoundRun run = single(settings, out, common, args.string("--single-heap", "8g"));
+            runs.add(run.withConditions("load average " + before + " at the start, " + ChildJvms.loadAverage()
+                    + " at the end"));
+        }
+        if (!mode.equals("single")) {
+            String before = ChildJvms.loadAverage();
+            RoundRun run = processes(settings, out, common, args.string("--child-heap", "2g"));
+            runs.add(run.withConditions("load average " + before + " at the start, " + ChildJvms.loadAverage()
+                    + " at the end"));
+        }
+        StringBuilder text = new StringBuilder();
+        boolean allPass = true;
+        for (RoundRun run : runs) {
+            RoundReport report = RoundReport.of(run);
+            text.append('\n').append(report.text());
+            allPass &= report.ingestPasses() && report.boundPasses();
+        }
+        System.out.print(text);
+        Files.writeString(out.resolve("round.txt"), "Machine: " + ChildJvms.machine() + "\n" + text);
+        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(out.resolve("round.json").toFile(), runs);
+        System.out.println("\nwrote " + out.resolve("round.txt") + ", " + out.resolve("round.json") + " and child logs in "
+                + out);
+        System.exit(args.flag("--fail-on-miss") && !allPass ? 1 : 0);
+    }
+
+    private static RoundRun single(RoundSettings settings, Path out, List<String> common, String heap) throws Exception {
+        Path dir = out.resolve("single");
+        List<String> flags = new ArrayList<>(common);
+        flags.add("-Xmx" + heap);
+        try (ChildJvms children = new ChildJvms(dir, flags)) {
+            Path result = dir.resolve("result.json");
+            List<String> childArgs = new ArrayList<>(settings.toArgs());
+            childArgs.addAll(List.of("--result", result.toString()));
+            log("single JVM run (-Xmx" + heap + "), log " + children.log("single"));
+            Process child = children.start("single", List.of(), SingleJvmRound.class.getName(), childArgs);
+            children.awaitSuccess(child, "single", 3600);
+            return new ObjectMapper().readValue(result.toFile(), RoundRun.class);
+        }
+    }
+
+    private static RoundRun processes(RoundSettings settings, Path out, List<String> common, String heap) throws Exception {
+        Path dir = out.resolve("processes");
+        List<String> flags = new ArrayList<>(common);
+        flags.add("-Xmx" + heap);
+        TensorLayout layout = ModelLayout.load(ModelLayout.defaultPath());
+        int[] elements = ModelLayout.sizes(layout);
+        long[] shardBytes = ShardShares.bytes(elements, ShardShares.assign(elements, settings.shards()), settings.shards());
+        try (ChildJvms children = new ChildJvms(dir, flags)) {
+            log("optimizer timing in a child JVM (-Xmx" + heap + ")");
+            Process timing = children.start("optimizer", List.of(), OptimizerTiming.class.getName(), List.of(
+                    String.valueOf(settings.shards()), String.valueOf(settings.workers()),
+                    String.valueOf(settings.optimizerWarmup()), String.valueOf(settings.optimizerReps())));
+            children.awaitSuccess(timing, "optimizer", 600);
+            OptimizerTiming.Timings timings = OptimizerTiming.parse(children.lines("optimizer"), settings.shards());
+
+            List<Double> rawBefore = raw(children, "raw-before", settings, elements);
+
+            log("multi-process cluster: coordinator+ps, " + (settings.shards() - 1) + " ps, " + settings.workers()
+                    + " worker processes");
+            int port = ChildJvms.freePort();
+            String main = RoundNode.class.getName();
+            List<String> base = settings.toArgs();
+            Process coordinator = children.start("coordinator", List.of(), main, concat(base, "--role", "coordinator",
+                    "--port", String.valueOf(port)));
+            List<Process> ps = new ArrayList<>();
+            for (int i = 1; i < settings.shards(); i++) {
+                ps.add(children.start("ps" + i, List.of(), main, concat(base, "--role", "ps", "--join",
+                        String.valueOf(port))));
+            }
+            List<Process> workers = new ArrayList<>();
+            for (int w = 0; w < settings.workers(); w++) {
+                workers.add(children.start("worker" + w, List.of(), main, concat(base, "--role", "worker", "--join",
+                        String.valueOf(port), "--worker", String.valueOf(w))));
+            }
+            for (int w = 0; w < workers.size(); w++) {
+                children.awaitSuccess(workers.get(w), "worker" + w, 3600);
+            }
+            children.awaitSuccess(coordinator, "coordinator", 300);
+            ps.forEach(Process::destroy);
+            for (Process p : ps) {
+                if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            }
+            RoundEvents events = new RoundEvents();
+            Map<Integer, String> nodeOfShard = new TreeMap<>();
+            List<String> names = new ArrayList<>(List.of("coordinator"));
+            for (int w = 0; w < settings.workers(); w++) {
+                names.add("worker" + w);
+            }
+            for (String name : names) {
+                for (String line : children.lines(name)) {
+                    int at = line.indexOf(RoundEvents.PREFIX + "placement ");
+                    if (at >= 0) {
+                        String[] fields = line.substring(at).trim().split("\\s+");
+                        nodeOfShard.put(Integer.parseInt(fields[2]), fields[3]);
+                    } else {
+                        events.parse(line);
+                    }
+                }
+            }
+
+            List<Double> rawAfter = raw(children, "raw-after", settings, elements);
+            RoundEvents.Rounds rounds = events.rounds(settings.warmup(), settings.steps() - 1);
+            long from = events.completedAt(settings.warmup() - 1).orElseThrow();
+            long to = events.completedAt(settings.steps() - 1).orElseThrow();
+            Map<String, Double> faultsPerRound = new TreeMap<>();
+            List<String> processes = new ArrayList<>(names);
+            for (int i = 1; i < settings.shards(); i++) {
+                processes.add("ps" + i);
+            }
+            for (String name : processes) {
+                faultsPerRound.put(name.equals("coordinator") ? "coordinator+ps" : name, FaultSampler.faultsBetween(
+                        FaultSampler.parse(children.lines(name)), from, to) / settings.rounds());
+            }
+            List<Long> bytes = new ArrayList<>();
+            for (long b : shardBytes) {
+                bytes.add(b);
+            }
+            return new RoundRun("processes (coordinator+ps, ps and one JVM per worker, -Xmx" + heap + " each)",
+                    settings.workers(), settings.shards(), ModelLayout.bytes(layout), bytes, nodeOfShard,
+                    rounds.roundMs(), rounds.pushMs(), rounds.pullMs(), rawBefore, rawAfter,
+                    settings.workers() * ModelLayout.bytes(layout), timings.optimizerMs(), timings.parts(),
+                    faultsPerRound, "");
+        }
+    }
+
+    /** Raw loopback across processes: one receiver JVM, one sender JVM per worker. */
+    private static List<Double> raw(ChildJvms children, String name, RoundSettings settings, int[] elements)
+            throws Exception {
+        FrameSettings frames = FrameSettings.fromConfig(RoundCluster.config(0, List.of(), 1, false));
+        long inFlight = RoundCluster.maxBytesInFlight(RoundCluster.config(0, List.of(), 1, false));
+        int[] frameSizes = RawLoopback.frames(elements, frames.chunkBytes());
+        long perSender = 0;
+        for (int frame : frameSizes) {
+            perSender += frame;
+        }
+        int reps = settings.rawWarmup() + settings.rawReps();
+        log("raw loopback across processes (" + name + ")");
+        String main = RawLoopback.class.getName();
+        Process receiver = children.start(name + "-receiver", List.of(), main, List.of("receiver",
+                String.valueOf(settings.workers()), String.valueOf(perSender), String.valueOf(reps),
+                String.valueOf(2 * Runtime.getRuntime().availableProcessors())));
+        String portLine = children.awaitLine(receiver, name + "-receiver", RawLoopback.PREFIX + "port ", 120);
+        String port = portLine.substring(portLine.lastIndexOf(' ') + 1).trim();
+        List<Process> senders = new ArrayList<>();
+        for (int s = 0; s < settings.workers(); s++) {
+            senders.add(children.start(name + "-sender" + s, List.of(), main, List.of("sender", port,
+                    String.valueOf(reps), String.valueOf(inFlight), String.valueOf(frames.chunkBytes()), "2")));
+        }
+        for (int s = 0; s < senders.size(); s++) {
+            children.awaitSuccess(senders.get(s), name + "-sender" + s, 600);
+        }
+        children.awaitSuccess(receiver, name + "-receiver", 60);
+        List<Double> ms = new ArrayList<>();
+        for (String line : children.lines(name + "-receiver")) {
+            if (line.startsWith(RawLoopback.PREFIX + "ms ")) {
+                ms.add(Double.parseDouble(line.substring((RawLoopback.PREFIX + "ms ").length()).trim()));
+            }
+        }
+        if (ms.size() != reps) {
+            throw new IllegalStateException(name + ": expected " + reps + " repetitions, the receiver reported " + ms.size());
+        }
+        return new ArrayList<>(ms.subList(settings.rawWarmup(), ms.size()));
+    }
+
+    private static List<String> concat(List<String> base, String... more) {
+        List<String> all = new ArrayList<>(base);
+        all.addAll(List.of(more));
+        return all;
+    }
+
+    static void log(String what) {
+        System.out.printf(Locale.ROOT, "[round %tT] %s%n", System.currentTimeMillis(), what);
+        System.out.flush();
+    }
+}

@@ -1,0 +1,105 @@
+package io.larcps.bench.round;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * When each round's milestones happened, in {@link System#nanoTime()} (CLOCK_MONOTONIC on Linux, so
+ * stamps taken in different JVMs on one machine compare): a worker starting step s (its gradient
+ * source is asked for the step's sums, which it has the moment it holds version s and the plan), and
+ * the coordinator hearing that every shard applied step s. Thread-safe.
+ *
+ * <p>Child processes print the same events as lines ({@link #line}); the driver {@link #parse}s them.
+ */
+public final class RoundEvents {
+    /** Printed before every event line, so events can be picked out of a log. */
+    public static final String PREFIX = "LARCPS-ROUND ";
+
+    private final Map<Long, Long> completed = new ConcurrentHashMap<>();
+    private final Map<Integer, Map<Long, Long>> started = new ConcurrentHashMap<>();
+
+    public void stepStarted(int worker, long step, long nanos) {
+        started.computeIfAbsent(worker, w -> new ConcurrentHashMap<>()).putIfAbsent(step, nanos);
+    }
+
+    public void stepCompleted(long step, long nanos) {
+        completed.putIfAbsent(step, nanos);
+    }
+
+    public static String startedLine(int worker, long step, long nanos) {
+        return PREFIX + "started " + worker + " " + step + " " + nanos;
+    }
+
+    public static String completedLine(long step, long nanos) {
+        return PREFIX + "completed " + step + " " + nanos;
+    }
+
+    /** Takes one log line; anything that is not an event line is ignored. @return whether it was one */
+    public boolean parse(String line) {
+        int at = line.indexOf(PREFIX);
+        if (at < 0) {
+            return false;
+        }
+        String[] fields = line.substring(at + PREFIX.length()).trim().split("\\s+");
+        switch (fields[0]) {
+            case "started" -> stepStarted(Integer.parseInt(fields[1]), Long.parseLong(fields[2]), Long.parseLong(fields[3]));
+            case "completed" -> stepCompleted(Long.parseLong(fields[1]), Long.parseLong(fields[2]));
+            default -> {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    public Optional<Long> completedAt(long step) {
+        return Optional.ofNullable(completed.get(step));
+    }
+
+    public int completedSteps() {
+        return completed.size();
+    }
+
+    /**
+     * Per measured step s in {@code [firstStep, lastStep]}: the round (completion of s-1 to completion
+     * of s), split at the mean of the workers' start of s into the pull-and-plan part (version s
+     * travelling back and the plan reaching the workers) and the push-sum-optimize part.
+     *
+     * @param firstStep at least 1: a round is measured from the previous step's completion
+     */
+    public Rounds rounds(long firstStep, long lastStep) {
+        if (firstStep < 1 || lastStep < firstStep) {
+            throw new IllegalArgumentException("measured steps [" + firstStep + ", " + lastStep + "] need firstStep >= 1");
+        }
+        List<Double> round = new ArrayList<>();
+        List<Double> pull = new ArrayList<>();
+        List<Double> push = new ArrayList<>();
+        for (long s = firstStep; s <= lastStep; s++) {
+            Long before = completed.get(s - 1);
+            Long after = completed.get(s);
+            if (before == null || after == null) {
+                throw new IllegalStateException("no completion recorded for step " + (before == null ? s - 1 : s));
+            }
+            double startSum = 0;
+            for (Map.Entry<Integer, Map<Long, Long>> worker : new TreeMap<>(started).entrySet()) {
+                Long start = worker.getValue().get(s);
+                if (start == null) {
+                    throw new IllegalStateException("worker " + worker.getKey() + " recorded no start of step " + s);
+                }
+                startSum += start - before;
+            }
+            double startOffset = started.isEmpty() ? 0 : startSum / started.size();
+            round.add((after - before) / 1e6);
+            pull.add(startOffset / 1e6);
+            push.add((after - before - startOffset) / 1e6);
+        }
+        return new Rounds(round, push, pull);
+    }
+
+    /** Milliseconds per measured round, and the two parts of each. */
+    public record Rounds(List<Double> roundMs, List<Double> pushMs, List<Double> pullMs) {
+    }
+}

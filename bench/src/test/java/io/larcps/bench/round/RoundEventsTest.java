@@ -1,0 +1,51 @@
+package io.larcps.bench.round;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import org.junit.jupiter.api.Test;
+
+class RoundEventsTest {
+
+    @Test
+    void roundsRunFromCompletionToCompletionSplitAtTheWorkersMeanStart() {
+        RoundEvents events = new RoundEvents();
+        // step s completes at s * 100 ms; workers start step s at 20 and 30 ms after step s-1 completed
+        for (long s = 0; s < 4; s++) {
+            events.stepCompleted(s, s * 100_000_000L);
+            events.stepStarted(0, s, (s - 1) * 100_000_000L + 20_000_000L);
+            events.stepStarted(1, s, (s - 1) * 100_000_000L + 30_000_000L);
+        }
+        RoundEvents.Rounds rounds = events.rounds(1, 3);
+        assertThat(rounds.roundMs()).containsExactly(100.0, 100.0, 100.0);
+        assertThat(rounds.pullMs()).allSatisfy(ms -> assertThat(ms).isCloseTo(25.0, within(1e-9)));
+        assertThat(rounds.pushMs()).allSatisfy(ms -> assertThat(ms).isCloseTo(75.0, within(1e-9)));
+    }
+
+    @Test
+    void eventLinesRoundTripAndOtherLinesAreIgnored() {
+        RoundEvents events = new RoundEvents();
+        assertThat(events.parse("12:00:01 INFO something else")).isFalse();
+        assertThat(events.parse(RoundEvents.completedLine(0, 1_000_000L))).isTrue();
+        assertThat(events.parse("prefix " + RoundEvents.completedLine(1, 5_000_000L))).isTrue();
+        assertThat(events.parse(RoundEvents.startedLine(0, 1, 2_000_000L))).isTrue();
+        RoundEvents.Rounds rounds = events.rounds(1, 1);
+        assertThat(rounds.roundMs()).containsExactly(4.0);
+        assertThat(rounds.pullMs()).containsExactly(1.0);
+        assertThat(rounds.pushMs()).containsExactly(3.0);
+        assertThat(events.completedAt(1)).contains(5_000_000L);
+    }
+
+    @Test
+    void aMissingCompletionOrStartIsAnError() {
+        RoundEvents events = new RoundEvents();
+        events.stepCompleted(0, 0);
+        events.stepStarted(0, 1, 10);
+        assertThatThrownBy(() -> events.rounds(1, 1)).hasMessageContaining("step 1");
+        events.stepCompleted(1, 100);
+        events.stepStarted(1, 0, 0);
+        assertThatThrownBy(() -> events.rounds(1, 1)).hasMessageContaining("worker 1");
+        assertThatThrownBy(() -> events.rounds(0, 1)).isInstanceOf(IllegalArgumentException.class);
+    }
+}
