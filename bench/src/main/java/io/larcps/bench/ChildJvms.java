@@ -34,10 +34,6 @@ public final class ChildJvms implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(new Thread(this::close));
     }
 
-    public List<String> flags() {
-        return jvmFlags;
-    }
-
     public Path log(String name) {
         return logs.resolve(name + ".log");
     }

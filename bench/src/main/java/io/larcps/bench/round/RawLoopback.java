@@ -105,17 +105,9 @@ public final class RawLoopback {
             return ((InetSocketAddress) server.localAddress()).getPort();
         }
 
-        /** Per repetition, its start and end in {@link System#nanoTime()}; completes after the last. */
+        /** Milliseconds of each repetition; completes after the last. */
         public CompletableFuture<List<Double>> done() {
             return done;
-        }
-
-        long startNanos(int rep) {
-            return start[rep];
-        }
-
-        long endNanos(int rep) {
-            return end[rep];
         }
 
         private void go() {

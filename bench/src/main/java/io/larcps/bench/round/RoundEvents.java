@@ -59,10 +59,6 @@ public final class RoundEvents {
         return Optional.ofNullable(completed.get(step));
     }
 
-    public int completedSteps() {
-        return completed.size();
-    }
-
     /**
      * Per measured step s in {@code [firstStep, lastStep]}: the round (completion of s-1 to completion
      * of s), split at the mean of the workers' start of s into the pull-and-plan part (version s

@@ -29,11 +29,6 @@ public record Summary(int n, double mean, double sd, double median, double min, 
         return new Summary(n, mean, sd, median, sorted.get(0), sorted.get(n - 1));
     }
 
-    /** Relative spread: sd / mean. */
-    public double cv() {
-        return mean == 0 ? 0 : sd / mean;
-    }
-
     /** e.g. {@code 412.3 ± 18.0 (median 409.1, 388.2..450.7, n=20)}. */
     public String describe(String format) {
         return String.format(Locale.ROOT, format + " ± " + format + " (median " + format + ", " + format + ".." + format
