@@ -62,17 +62,9 @@ while (($# > 0)); do
   shift
 done
 
-if $build; then
-  (cd "$root" && ./mvnw -q -pl bench -am package -DskipTests)
-fi
-
-shopt -s nullglob
-jars=("$bench"/target/larcps-bench-*.jar)
-if ((${#jars[@]} != 1)); then
-  echo "expected one larcps-bench jar in $bench/target, found ${#jars[@]}: run without --no-build" >&2
-  exit 2
-fi
-jar=${jars[0]}
+# shellcheck source=bench/lib.sh
+source "$bench/lib.sh"
+jar=$(bench_jar "$build" "$root")
 has_out=false
 for arg in "${driver[@]}"; do [[ $arg == --out ]] && has_out=true; done
 $has_out || driver+=(--out "$bench/target/train")

@@ -1,0 +1,16 @@
+# Shared by the bench scripts (sourced, not run): builds the benchmarks when asked and finds the jar.
+# Usage: bench_jar BUILD ROOT -> prints the path of the one larcps-bench jar, or exits 2.
+bench_jar() {
+  local build=$1 root=$2
+  if $build; then
+    (cd "$root" && ./mvnw -q -pl bench -am package -DskipTests) >&2
+  fi
+  local jars
+  shopt -s nullglob
+  jars=("$root"/bench/target/larcps-bench-*.jar)
+  if ((${#jars[@]} != 1)); then
+    echo "expected one larcps-bench jar in $root/bench/target, found ${#jars[@]}: run without --no-build" >&2
+    exit 2
+  fi
+  echo "${jars[0]}"
+}
