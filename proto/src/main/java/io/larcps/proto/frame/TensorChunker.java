@@ -19,6 +19,11 @@ public final class TensorChunker {
         this.chunkBytes = settings.chunkBytes();
     }
 
+    /** The largest body a frame gets, in bytes. */
+    public int chunkBytes() {
+        return chunkBytes;
+    }
+
     /**
      * Frames for the readable bytes of {@code tensor}, whose elements are little-endian values of the
      * template's dtype. Bodies are retained slices of {@code tensor}: nothing is copied and the
@@ -65,8 +70,11 @@ public final class TensorChunker {
             do {
                 int length = Math.min(perChunk, tensor.length - offset);
                 ByteBuf body = alloc.buffer(length * Float.BYTES);
-                for (int i = offset; i < offset + length; i++) {
-                    body.writeFloatLE(tensor[i]);
+                try {
+                    FloatBodies.write(tensor, offset, length, body);
+                } catch (RuntimeException e) {
+                    body.release();
+                    throw e;
                 }
                 frames.add(frame(chunkHeader(floatTemplate, offset, length, tensor.length), body));
                 offset += length;

@@ -72,6 +72,7 @@ public final class ParameterShard extends AbstractBehavior<ParameterShard.Comman
         long clock;
         StepPlan plan;
         StepAggregator collecting;
+        final SumArrays sums = new SumArrays();
         final List<ReceiveFrame> early = new ArrayList<>();
     }
 
@@ -135,7 +136,7 @@ public final class ParameterShard extends AbstractBehavior<ParameterShard.Comman
             tensors = new ShardTensors(spec);
             optimizer = new LayerwiseOptimizer(spec.optimizer(), kernel);
             weights = new WeightsCache(spec.jobId(), chunker, PooledByteBufAllocator.DEFAULT);
-            seed = new StepAggregator(0, List.of(0), tensors.sizes(), kernel);
+            seed = new StepAggregator(0, List.of(0), tensors.sizes(), kernel, new SumArrays());
             directory.register(spec.jobId(), spec.shard(), spec.tensorIds(), getContext().getSelf());
             getContext().getLog().info("shard {} owns {} tensors ({} floats) on {}", entityId, spec.tensorIds().size(),
                     tensors.sizes().values().stream().mapToLong(Integer::longValue).sum(), endpoint);
@@ -175,7 +176,7 @@ public final class ParameterShard extends AbstractBehavior<ParameterShard.Comman
         }
         lane.plan = next;
         List<Integer> participants = spec.asynchronous() ? List.of(command.rank()) : next.getParticipantRanksList();
-        lane.collecting = new StepAggregator(lane.clock, participants, tensors.sizes(), kernel);
+        lane.collecting = new StepAggregator(lane.clock, participants, tensors.sizes(), kernel, lane.sums);
         List<ReceiveFrame> held = new ArrayList<>(lane.early);
         lane.early.clear();
         held.forEach(frame -> offer(lane.collecting, frame));
@@ -258,9 +259,11 @@ public final class ParameterShard extends AbstractBehavior<ParameterShard.Comman
         lane.plan = null;
         lane.clock = step + 1;
         applied++;
-        answerPendingPulls();
+        // Told before the pulls are answered, so the coordinator plans the next step while the
+        // weights are encoded and sent.
         coordinator.tell(new TrainingCoordinator.StepApplied(spec.jobId(), spec.shard(), key, step, poisoned,
                 spec.tensorIds(), factors));
+        answerPendingPulls();
     }
 
     private void onPull(long wanted, int key, FrameSink replyTo, FrameHeader header) {

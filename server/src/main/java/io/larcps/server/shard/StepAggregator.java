@@ -3,6 +3,7 @@ package io.larcps.server.shard;
 import io.larcps.proto.control.DType;
 import io.larcps.proto.data.ErrorCode;
 import io.larcps.proto.data.FrameHeader;
+import io.larcps.proto.frame.FloatBodies;
 import io.larcps.server.optim.UpdateKernel;
 import io.netty.buffer.ByteBuf;
 import java.util.Arrays;
@@ -42,14 +43,17 @@ final class StepAggregator implements AutoCloseable {
     private final Map<Integer, TensorSum> tensors = new HashMap<>();
     private final Map<Integer, Long> samplesByRank = new HashMap<>();
     private final UpdateKernel kernel;
+    private final SumArrays sumArrays;
     private int incompleteTensors;
     private int poisonedContributions;
 
     /**
      * @param participantRanks the step's participants, ascending: the summation order
      * @param tensorSizes element count of each tensor this shard owns, by tensor id
+     * @param sumArrays where the sums are written; the arrays are overwritten, not added to
      */
-    StepAggregator(long step, List<Integer> participantRanks, Map<Integer, Integer> tensorSizes, UpdateKernel kernel) {
+    StepAggregator(long step, List<Integer> participantRanks, Map<Integer, Integer> tensorSizes, UpdateKernel kernel,
+                   SumArrays sumArrays) {
         this.step = step;
         this.participants = participantRanks.stream().mapToInt(Integer::intValue).toArray();
         for (int i = 1; i < participants.length; i++) {
@@ -61,7 +65,8 @@ final class StepAggregator implements AutoCloseable {
             throw new IllegalArgumentException("a step needs at least one participant");
         }
         this.kernel = kernel;
-        tensorSizes.forEach((id, size) -> tensors.put(id, new TensorSum(size, participants.length)));
+        this.sumArrays = sumArrays;
+        tensorSizes.forEach((id, size) -> tensors.put(id, new TensorSum(id, size, participants.length)));
         this.incompleteTensors = tensors.size();
     }
 
@@ -187,13 +192,15 @@ final class StepAggregator implements AutoCloseable {
 
     /** One tensor's running sum and the contributions waiting for their turn. */
     private final class TensorSum {
+        final int id;
         final int size;
         final Contribution[] byRank;
         float[] sum;
         long samples;
         int nextRankIndex;
 
-        TensorSum(int size, int participantCount) {
+        TensorSum(int id, int size, int participantCount) {
+            this.id = id;
             this.size = size;
             this.byRank = new Contribution[participantCount];
         }
@@ -209,11 +216,19 @@ final class StepAggregator implements AutoCloseable {
             while (nextRankIndex < byRank.length && byRank[nextRankIndex] != null && byRank[nextRankIndex].isComplete()) {
                 Contribution next = byRank[nextRankIndex++];
                 if (!next.poisoned) {
-                    if (sum == null) {
-                        sum = new float[size];
+                    // The first accepted contribution is copied, not added to zeros: the array still
+                    // holds the previous step's sum, and every element is covered by some chunk.
+                    boolean first = sum == null;
+                    if (first) {
+                        sum = sumArrays.of(id, size);
                     }
                     for (Entry<Long, ByteBuf> chunk : next.chunks.entrySet()) {
-                        LittleEndianFloats.addInto(chunk.getValue(), sum, Math.toIntExact(chunk.getKey()), kernel);
+                        int offset = Math.toIntExact(chunk.getKey());
+                        if (first) {
+                            FloatBodies.read(chunk.getValue(), sum, offset);
+                        } else {
+                            LittleEndianFloats.addInto(chunk.getValue(), sum, offset, kernel);
+                        }
                     }
                     samples += next.sampleCount;
                     releaseChunks(next);

@@ -51,7 +51,7 @@ class StepAggregatorTest {
             }
         }
         for (int[] order : new int[][] {{0, 1, 2}, {2, 1, 0}, {1, 2, 0}}) {
-            try (StepAggregator aggregator = new StepAggregator(3, List.of(0, 1, 2), Map.of(7, 2), KERNEL)) {
+            try (StepAggregator aggregator = new StepAggregator(3, List.of(0, 1, 2), Map.of(7, 2), KERNEL, new SumArrays())) {
                 for (int rank : order) {
                     assertThat(aggregator.offer(header(rank, 7, 0, 2, 2, 10), floats(byRank[rank])))
                             .isInstanceOf(StepAggregator.Outcome.Accepted.class);
@@ -65,8 +65,29 @@ class StepAggregatorTest {
     }
 
     @Test
+    void aLaterStepOverwritesTheReusedSumArraysInsteadOfAddingToThem() {
+        SumArrays sums = new SumArrays();
+        float[] first;
+        try (StepAggregator aggregator = new StepAggregator(3, List.of(0, 1), Map.of(7, 2), KERNEL, sums)) {
+            aggregator.offer(header(0, 7, 0, 2, 2, 4), floats(1f, 2f));
+            aggregator.offer(header(1, 7, 0, 2, 2, 4), floats(3f, 4f));
+            first = aggregator.sum(7);
+            assertThat(first).containsExactly(4f, 6f);
+        }
+        try (StepAggregator aggregator = new StepAggregator(3, List.of(0, 1), Map.of(7, 2), KERNEL, sums)) {
+            // Rank 0's contribution is poisoned, so rank 1's is the first one summed: it must be copied.
+            aggregator.offer(header(0, 7, 0, 2, 2, 4), floats(Float.NaN, 1f));
+            aggregator.offer(header(1, 7, 0, 1, 2, 4), floats(10f));
+            aggregator.offer(header(1, 7, 1, 1, 2, 4), floats(20f));
+            assertThat(aggregator.sum(7)).containsExactly(10f, 20f).isSameAs(first);
+            assertThat(aggregator.samples(7)).isEqualTo(4);
+        }
+        assertAllReleased();
+    }
+
+    @Test
     void chunksMayArriveInAnyOrderAndSplitFloatsAcrossBufferPieces() {
-        try (StepAggregator aggregator = new StepAggregator(3, List.of(0), Map.of(1, 4), KERNEL)) {
+        try (StepAggregator aggregator = new StepAggregator(3, List.of(0), Map.of(1, 4), KERNEL, new SumArrays())) {
             ByteBuf whole = floats(1f, 2f);
             // A composite whose pieces cut the floats at byte 3 and 5, as TCP reads would.
             CompositeByteBuf pieces = Unpooled.compositeBuffer();
@@ -85,7 +106,7 @@ class StepAggregatorTest {
 
     @Test
     void badPushesAreRefusedWithTheirReasonAndChangeNoSum() {
-        try (StepAggregator aggregator = new StepAggregator(3, List.of(0, 2), Map.of(1, 2), KERNEL)) {
+        try (StepAggregator aggregator = new StepAggregator(3, List.of(0, 2), Map.of(1, 2), KERNEL, new SumArrays())) {
             assertRejected(aggregator.offer(header(1, 1, 0, 2, 2, 8), floats(9f, 9f)), ErrorCode.NOT_A_PARTICIPANT);
             assertRejected(aggregator.offer(header(0, 5, 0, 2, 2, 8), floats(9f, 9f)), ErrorCode.UNKNOWN_TENSOR);
             assertRejected(aggregator.offer(header(0, 1, 0, 3, 3, 8), floats(9f, 9f, 9f)), ErrorCode.LAYOUT_MISMATCH);
@@ -110,7 +131,7 @@ class StepAggregatorTest {
 
     @Test
     void aNonFiniteContributionIsLeftOutWithItsSamples() {
-        try (StepAggregator aggregator = new StepAggregator(3, List.of(0, 1, 2), Map.of(1, 2, 2, 1), KERNEL)) {
+        try (StepAggregator aggregator = new StepAggregator(3, List.of(0, 1, 2), Map.of(1, 2, 2, 1), KERNEL, new SumArrays())) {
             aggregator.offer(header(0, 1, 0, 2, 2, 8), floats(1f, 1f));
             assertRejected(aggregator.offer(header(1, 1, 0, 1, 2, 8), floats(Float.NaN)), ErrorCode.NON_FINITE_GRADIENT);
             aggregator.offer(header(1, 1, 1, 1, 2, 8), floats(100f));
@@ -132,7 +153,7 @@ class StepAggregatorTest {
 
     @Test
     void closingAnUnfinishedStepReleasesWhatItHeld() {
-        StepAggregator aggregator = new StepAggregator(3, List.of(0, 1), Map.of(1, 2), KERNEL);
+        StepAggregator aggregator = new StepAggregator(3, List.of(0, 1), Map.of(1, 2), KERNEL, new SumArrays());
         aggregator.offer(header(1, 1, 0, 2, 2, 8), floats(1f, 1f));
         aggregator.offer(header(0, 1, 0, 1, 2, 8), floats(1f));
         aggregator.close();

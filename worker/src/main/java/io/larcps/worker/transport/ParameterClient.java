@@ -35,6 +35,7 @@ public final class ParameterClient implements AutoCloseable {
     private final int rank;
     private final ShardRouting routing;
     private final InFlightBudget budget;
+    private final PushBuffers pushBuffers;
     private final PendingOperations pending;
     private final ShardChannels channels;
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
@@ -62,6 +63,7 @@ public final class ParameterClient implements AutoCloseable {
         }
         this.rank = rank;
         this.budget = new InFlightBudget(maxBytesInFlight);
+        this.pushBuffers = new PushBuffers(settings.chunkBytes(), maxBytesInFlight);
         this.pending = new PendingOperations(routing, jobId);
         this.channels = new ShardChannels(routing, group, settings, pending);
     }
@@ -164,6 +166,7 @@ public final class ParameterClient implements AutoCloseable {
         if (state.getAndSet(State.CLOSED) != State.CLOSED) {
             pending.terminate(closed());
             channels.close();
+            pushBuffers.close();
         }
     }
 
@@ -182,7 +185,7 @@ public final class ParameterClient implements AutoCloseable {
     }
 
     private CompletableFuture<Void> start(FrameHeader template, float[][] tensors) {
-        PushOperation push = new PushOperation(template, tensors, routing, channels, budget, settings.chunkBytes());
+        PushOperation push = new PushOperation(template, tensors, routing, channels, budget, pushBuffers, settings.chunkBytes());
         pending.startPush(push);
         return push.future();
     }

@@ -2,6 +2,7 @@ package io.larcps.worker.transport;
 
 import io.larcps.proto.control.DType;
 import io.larcps.proto.data.FrameHeader;
+import io.larcps.proto.frame.FloatBodies;
 import io.larcps.proto.frame.TensorFrame;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
@@ -106,7 +107,7 @@ final class PullOperation {
                         + version + " rejected: " + e.getMessage()));
                 return;
             }
-            LittleEndianFloats.read(frame.body(), into[tensorId], offset);
+            FloatBodies.read(frame.body(), into[tensorId], offset);
         }
         if (remaining.addAndGet(-length) == 0) {
             complete();

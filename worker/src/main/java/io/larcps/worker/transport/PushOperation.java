@@ -1,15 +1,15 @@
 package io.larcps.worker.transport;
 
 import io.larcps.proto.data.FrameHeader;
+import io.larcps.proto.frame.FloatBodies;
 import io.larcps.proto.frame.TensorFrame;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * One push (or seed): every tensor cut into chunk-bytes frames, each copied from the caller's array
- * into a fresh direct buffer just before it is written, so the {@link InFlightBudget} bounds how
+ * into a reused direct buffer ({@link PushBuffers}) just before it is written, so the {@link InFlightBudget} bounds how
  * much of the model sits encoded in memory at once.
  *
  * <p>Encoding runs on whichever thread calls {@link #pump()}: the caller's thread until the budget is
@@ -24,6 +24,7 @@ final class PushOperation {
     private final ShardRouting routing;
     private final ShardChannels channels;
     private final InFlightBudget budget;
+    private final PushBuffers buffers;
     private final int chunkElements;
     private final CompletableFuture<Void> future = new CompletableFuture<>();
     private final AtomicInteger pumpRequests = new AtomicInteger();
@@ -41,12 +42,13 @@ final class PushOperation {
      *     are filled in per chunk
      */
     PushOperation(FrameHeader template, float[][] tensors, ShardRouting routing, ShardChannels channels,
-                  InFlightBudget budget, int chunkBytes) {
+                  InFlightBudget budget, PushBuffers buffers, int chunkBytes) {
         this.template = template;
         this.tensors = tensors;
         this.routing = routing;
         this.channels = channels;
         this.budget = budget;
+        this.buffers = buffers;
         this.chunkElements = chunkBytes / Float.BYTES;
     }
 
@@ -129,9 +131,9 @@ final class PushOperation {
                 .setChunkLength(length)
                 .setElementCount(source.length)
                 .build();
-        ByteBuf body = bytes == 0 ? Unpooled.EMPTY_BUFFER : channels.alloc(routing.shardOf(tensor)).directBuffer(bytes, bytes);
+        ByteBuf body = buffers.take(bytes);
         try {
-            LittleEndianFloats.write(source, offset, length, body);
+            FloatBodies.write(source, offset, length, body);
             return new TensorFrame(header, body);
         } catch (RuntimeException e) {
             body.release();

@@ -5,7 +5,6 @@ import io.larcps.proto.frame.TensorFrame;
 import io.larcps.proto.frame.TensorFrameDecoder;
 import io.larcps.proto.frame.TensorFrameEncoder;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
@@ -126,12 +125,6 @@ final class ShardChannels {
     private static DataPlaneException writeFailure(Endpoint endpoint, Channel channel, Throwable cause) {
         String what = channel.isActive() ? "could not write a frame" : "connection lost while writing a frame";
         return new DataPlaneException(endpoint, what + ": " + cause, cause);
-    }
-
-    /** The allocator of {@code shard}'s connection: pooled direct buffers by Netty's default. */
-    ByteBufAllocator alloc(int shard) {
-        Channel channel = channels.get(routing.endpointOf(shard));
-        return channel != null ? channel.alloc() : ByteBufAllocator.DEFAULT;
     }
 
     /** Starts closing every connection; does not wait, so it is safe on an event loop. */

@@ -1,4 +1,4 @@
-package io.larcps.worker.transport;
+package io.larcps.proto.frame;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,18 +9,26 @@ import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import java.util.Random;
 
-@ExtendWith(NoLeaks.class)
-class LittleEndianFloatsTest {
+class FloatBodiesTest {
 
-    private final float[] values = Layouts.tensors(3, 1001)[0];
+    private final float[] values = randomFloats(3, 1001);
+
+    private static float[] randomFloats(long seed, int count) {
+        Random random = new Random(seed);
+        float[] floats = new float[count];
+        for (int i = 0; i < count; i++) {
+            floats[i] = random.nextFloat() * 2 - 1;
+        }
+        return floats;
+    }
 
     @Test
     void writesLittleEndianIntoAPooledDirectBuffer() {
         ByteBuf buffer = PooledByteBufAllocator.DEFAULT.directBuffer(400);
         try {
-            LittleEndianFloats.write(values, 10, 100, buffer);
+            FloatBodies.write(values, 10, 100, buffer);
 
             assertThat(buffer.readableBytes()).isEqualTo(400);
             ByteBuffer expected = ByteBuffer.allocate(400).order(ByteOrder.LITTLE_ENDIAN);
@@ -40,10 +48,10 @@ class LittleEndianFloatsTest {
         composite.addComponent(true, Unpooled.buffer(0, 64));
         composite.writerIndex(0);
         try {
-            LittleEndianFloats.write(values, 0, 5, composite);
+            FloatBodies.write(values, 0, 5, composite);
 
             float[] back = new float[5];
-            LittleEndianFloats.read(composite, back, 0);
+            FloatBodies.read(composite, back, 0);
             assertThat(back).containsExactly(values[0], values[1], values[2], values[3], values[4]);
         } finally {
             composite.release();
@@ -65,7 +73,7 @@ class LittleEndianFloatsTest {
         }
         try {
             float[] into = new float[values.length + 2];
-            LittleEndianFloats.read(body, into, 2);
+            FloatBodies.read(body, into, 2);
 
             assertThat(into).startsWith(0f, 0f);
             assertThat(java.util.Arrays.copyOfRange(into, 2, into.length)).containsExactly(values);

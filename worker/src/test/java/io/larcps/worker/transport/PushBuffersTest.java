@@ -1,0 +1,77 @@
+package io.larcps.worker.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.larcps.proto.frame.FloatBodies;
+import io.netty.buffer.ByteBuf;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(NoLeaks.class)
+class PushBuffersTest {
+
+    @Test
+    void aWrittenChunkFreesItsBufferForTheNextPush() {
+        try (PushBuffers buffers = new PushBuffers(64, 256)) {
+            for (int push = 0; push < 5; push++) {
+                ByteBuf chunk = buffers.take(40);
+                assertThat(chunk.readableBytes()).isZero();
+                assertThat(chunk.writableBytes()).isEqualTo(40);
+                FloatBodies.write(new float[10], 0, 10, chunk);
+                chunk.release();
+            }
+            assertThat(buffers.kept()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void chunksInFlightNeverShareABufferAndTheirBytesStayPut() {
+        try (PushBuffers buffers = new PushBuffers(16, 64)) {
+            List<ByteBuf> inFlight = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                ByteBuf chunk = buffers.take(16);
+                FloatBodies.write(new float[] {i, i, i, i}, 0, 4, chunk);
+                inFlight.add(chunk);
+            }
+            assertThat(buffers.kept()).isEqualTo(4);
+            for (int i = 0; i < 4; i++) {
+                assertThat(inFlight.get(i).getFloatLE(12)).isEqualTo(i);
+            }
+            inFlight.get(2).release();
+            ByteBuf reused = buffers.take(8);
+            FloatBodies.write(new float[] {9, 9}, 0, 2, reused);
+            assertThat(buffers.kept()).as("the freed buffer was taken again").isEqualTo(4);
+            assertThat(inFlight.get(1).getFloatLE(0)).isEqualTo(1);
+            assertThat(inFlight.get(3).getFloatLE(0)).isEqualTo(3);
+            reused.release();
+            inFlight.remove(2);
+            inFlight.forEach(ByteBuf::release);
+        }
+    }
+
+    @Test
+    void pastTheBoundAChunkGetsAOneOffBuffer() {
+        // 32 bytes in flight at most, 16-byte chunks: 2 buffers plus 4 of slack are kept.
+        try (PushBuffers buffers = new PushBuffers(16, 32)) {
+            List<ByteBuf> inFlight = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                inFlight.add(buffers.take(16));
+            }
+            assertThat(buffers.kept()).isEqualTo(6);
+            assertThat(inFlight).allSatisfy(chunk -> assertThat(chunk.writableBytes()).isEqualTo(16));
+            inFlight.forEach(ByteBuf::release);
+        }
+    }
+
+    @Test
+    void buffersStillBeingWrittenSurviveCloseAndAreFreedByTheirLastRelease() {
+        PushBuffers buffers = new PushBuffers(16, 32);
+        ByteBuf chunk = buffers.take(16);
+        buffers.close();
+        FloatBodies.write(new float[] {1, 2, 3, 4}, 0, 4, chunk);
+        assertThat(chunk.getFloatLE(4)).isEqualTo(2);
+        assertThat(chunk.release()).isTrue();
+    }
+}
