@@ -75,6 +75,7 @@ final class EmbeddedTraining {
             if (finished.steps() % spec.stepsPerEpoch() != 0) {
                 report.evaluated(finished.steps(), trainable.evaluate(finished.weights()), wallSeconds);
             }
+            report.rankZeroTimes(finished.times());
             report.finished(wallSeconds);
             return new Result(report, finished.weights());
         } finally {

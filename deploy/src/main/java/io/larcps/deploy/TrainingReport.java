@@ -9,6 +9,7 @@ import io.larcps.proto.control.TensorKind;
 import io.larcps.proto.control.TensorLayout;
 import io.larcps.server.coordinator.JobSpec;
 import io.larcps.server.coordinator.TrainingCoordinator;
+import io.larcps.worker.StepTimes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +39,7 @@ final class TrainingReport {
     private final long trustEvery;
     private double wallSeconds;
     private int refusedGradients;
+    private StepTimes rankZeroTimes;
 
     TrainingReport(String model, JobSpec job, ModelOptions options) {
         this.model = model;
@@ -61,12 +63,30 @@ final class TrainingReport {
                 evaluation.loss(), evaluation.accuracy());
     }
 
+    /** Where rank 0's time went over the run, reported with the run's end. */
+    synchronized void rankZeroTimes(StepTimes times) {
+        rankZeroTimes = times;
+    }
+
     synchronized void finished(double seconds) {
         wallSeconds = seconds;
         double samplesPerSecond = job.totalSteps() * job.globalBatch() / seconds;
         System.out.printf("done: %d steps in %.1f s (%.0f samples/s), final test accuracy %.4f%s%n", job.totalSteps(),
                 seconds, samplesPerSecond, finalAccuracy(),
                 refusedGradients > 0 ? ", " + refusedGradients + " gradient contributions refused (NaN/Inf)" : "");
+        if (rankZeroTimes != null && rankZeroTimes.totalSeconds() > 0) {
+            System.out.println(describe(rankZeroTimes));
+        }
+    }
+
+    /** One line: where a worker's time went, as a user reads it. */
+    static String describe(StepTimes times) {
+        double total = times.totalSeconds();
+        return String.format("worker time over %d steps: computing %.1f s (%.0f%%), pushing gradients %.1f s (%.0f%%), "
+                + "pulling weights (incl. the shards' step) %.1f s (%.0f%%), waiting for step plans %.1f s (%.0f%%)",
+                times.steps(), times.computeSeconds(), 100 * times.computeSeconds() / total, times.pushSeconds(),
+                100 * times.pushSeconds() / total, times.pullSeconds(), 100 * times.pullSeconds() / total,
+                times.waitingSeconds(), 100 * times.waitingSeconds() / total);
     }
 
     synchronized double finalAccuracy() {
@@ -119,6 +139,14 @@ final class TrainingReport {
         root.put("samples_per_second", job.totalSteps() * job.globalBatch() / wallSeconds);
         root.put("final_test_accuracy", finalAccuracy());
         root.put("refused_gradient_contributions", refusedGradients);
+        if (rankZeroTimes != null) {
+            ObjectNode times = root.putObject("rank0_time");
+            times.put("steps", rankZeroTimes.steps());
+            times.put("compute_seconds", rankZeroTimes.computeSeconds());
+            times.put("push_seconds", rankZeroTimes.pushSeconds());
+            times.put("pull_seconds", rankZeroTimes.pullSeconds());
+            times.put("waiting_seconds", rankZeroTimes.waitingSeconds());
+        }
         ArrayNode names = root.putArray("tensors");
         layout.getTensorsList().forEach(tensor -> names.add(tensor.getName()));
         // Bias, BatchNorm and running statistics: their factor is 1 or NaN by rule, not LARC's doing.

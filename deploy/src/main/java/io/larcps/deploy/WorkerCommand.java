@@ -65,6 +65,7 @@ final class WorkerCommand implements Callable<Integer> {
                         org.apache.pekko.actor.typed.Props.empty());
             }
             Worker.Finished first = outcomes.await();
+            System.out.println(TrainingReport.describe(first.times()));
             if (out != null) {
                 WeightsExport.write(out.resolve("weights"), trainable.layout(), first.weights());
                 System.out.println("final weights of rank " + first.rank() + " written to " + out.resolve("weights"));

@@ -35,6 +35,12 @@ class TrainCommandTest {
         assertThat(report.path("final_test_accuracy").asDouble()).isGreaterThan(0.9);
         assertThat(report.path("samples_per_second").asDouble()).isPositive();
         assertThat(report.path("trust_factors").get(0).path("factors")).hasSize(4);
+        JsonNode time = report.path("rank0_time");
+        assertThat(time.path("steps").asLong()).as("rank 0 counted every step").isEqualTo(32);
+        assertThat(time.path("compute_seconds").asDouble()).isPositive();
+        assertThat(time.path("pull_seconds").asDouble()).isPositive();
+        assertThat(time.path("push_seconds").asDouble() + time.path("waiting_seconds").asDouble())
+                .isLessThan(report.path("wall_seconds").asDouble());
         JsonNode index = new ObjectMapper().readTree(out.resolve("weights").resolve("index.json").toFile());
         assertThat(index.path("tensors").get(0).path("name").asText()).isEqualTo("hidden.W");
         assertThat(index.path("tensors").get(0).path("shape").toString()).isEqualTo("[64,32]");

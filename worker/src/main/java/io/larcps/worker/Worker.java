@@ -53,15 +53,18 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     public sealed interface Outcome {
     }
 
-    /** The job ran to the end; {@code weights} are the final version, one array per tensor. */
-    public record Finished(int rank, long steps, float[][] weights) implements Outcome {
+    /**
+     * The job ran to the end; {@code weights} are the final version, one array per tensor, and
+     * {@code times} where this worker's time went over all its steps.
+     */
+    public record Finished(int rank, long steps, float[][] weights, StepTimes times) implements Outcome {
     }
 
     /**
      * Rank 0 holds version {@code version}, a multiple of the setup's report interval (an epoch, say):
-     * a copy of the weights, for evaluation while training goes on.
+     * a copy of the weights, for evaluation while training goes on, and where its time went so far.
      */
-    public record Reached(long version, float[][] weights) implements Outcome {
+    public record Reached(long version, float[][] weights, StepTimes times) implements Outcome {
     }
 
     /** The worker gave up; {@code reason} says why in a sentence. */
@@ -83,6 +86,8 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     private StepPlan pendingPlan;
     private boolean stepRunning;
     private long finalVersion = -1;
+    private final StepTimes.Accumulator times = new StepTimes.Accumulator();
+    private StepTimes.Step currentStep;
 
     public static Behavior<Command> create(WorkerSetup setup, ActorRef<Outcome> reportTo) {
         return Behaviors.setup(context -> Behaviors.withTimers(timers -> new Worker(context, timers, setup, reportTo)));
@@ -193,13 +198,19 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
         stepRunning = true;
         int participant = plan.getParticipantRanksList().indexOf(rank);
         long step = plan.getStep();
+        StepTimes.Step timing = times.start();
+        currentStep = timing;
         CompletableFuture<Void> pushed = participant < 0
                 ? CompletableFuture.completedFuture(null)
                 : CompletableFuture.supplyAsync(() -> {
                     setup.source().bindDevice(setup.deviceIndex());
-                    return setup.source().compute(weights, plan, participant);
+                    timing.computing();
+                    GradientSource.Contribution contribution = setup.source().compute(weights, plan, participant);
+                    timing.computed();
+                    return contribution;
                 }, compute)
-                        .thenCompose(contribution -> client.push(step, contribution.sums(), contribution.samples()));
+                        .thenCompose(contribution -> client.push(step, contribution.sums(), contribution.samples()))
+                        .thenRun(timing::pushed);
         pipe(pushed.thenCompose(done -> client.pull(step + 1, weights)), step + 1, "step " + step);
         return this;
     }
@@ -212,12 +223,16 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     private Behavior<Command> onWeightsArrived(WeightsArrived message) {
         heldVersion = message.version();
         stepRunning = false;
+        if (currentStep != null) {
+            times.finish(currentStep);
+            currentStep = null;
+        }
         if (rank == 0 && setup.reportEvery() > 0 && heldVersion > 0 && heldVersion % setup.reportEvery() == 0) {
             float[][] copy = new float[weights.length][];
             for (int i = 0; i < weights.length; i++) {
                 copy[i] = weights[i].clone();
             }
-            reportTo.tell(new Reached(heldVersion, copy));
+            reportTo.tell(new Reached(heldVersion, copy, times.total()));
         }
         Behavior<Command> next = finishIfDone();
         return next == this ? startStepIfReady() : next;
@@ -238,7 +253,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     private Behavior<Command> onFinalWeights() {
         getContext().getLog().info("worker {} (rank {}) finished with version {}", setup.workerId(), rank, heldVersion);
         coordinator.tell(new CoordinatorProtocol.WorkerDone(setup.jobId(), rank));
-        reportTo.tell(new Finished(rank, finalVersion, weights));
+        reportTo.tell(new Finished(rank, finalVersion, weights, times.total()));
         return Behaviors.stopped();
     }
 
