@@ -1,5 +1,6 @@
 package io.larcps.deploy;
 
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,6 +15,9 @@ public final class Larcps {
     }
 
     public static void main(String[] args) {
+        // Start logging before any library spawns a thread that logs: a call made while another
+        // thread initialises SLF4J is queued and replayed with a warning users would take for a fault.
+        LoggerFactory.getILoggerFactory();
         System.exit(run(args));
     }
 
