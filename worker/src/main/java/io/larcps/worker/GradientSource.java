@@ -20,6 +20,8 @@ public interface GradientSource {
      * or for running statistics the value times the sample count, so the shards can weight by samples.
      *
      * @param weights the weights of version {@code plan.step}, one array per tensor; read only
+     * @return sums the worker only reads, and is done with before it calls {@code compute} again, so a
+     *     source may hand back the same arrays every step
      */
     Contribution compute(float[][] weights, StepPlan plan, int participantIndex);
 

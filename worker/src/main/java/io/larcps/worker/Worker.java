@@ -200,19 +200,35 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
         long step = plan.getStep();
         StepTimes.Step timing = times.start();
         currentStep = timing;
-        CompletableFuture<Void> pushed = participant < 0
-                ? CompletableFuture.completedFuture(null)
+        CompletableFuture<Void> exchanged = participant < 0
+                ? client.pull(step + 1, weights)
                 : CompletableFuture.supplyAsync(() -> {
                     setup.source().bindDevice(setup.deviceIndex());
                     timing.computing();
                     GradientSource.Contribution contribution = setup.source().compute(weights, plan, participant);
                     timing.computed();
                     return contribution;
-                }, compute)
-                        .thenCompose(contribution -> client.push(step, contribution.sums(), contribution.samples()))
-                        .thenRun(timing::pushed);
-        pipe(pushed.thenCompose(done -> client.pull(step + 1, weights)), step + 1, "step " + step);
+                }, compute).thenCompose(contribution -> exchange(step, contribution, timing));
+        pipe(exchanged, step + 1, "step " + step);
         return this;
+    }
+
+    /**
+     * Pushes a step's gradients and asks for the next version at once: the shards hold the pull until
+     * the step is applied, so it need not wait for the push's writes to finish, a round trip of
+     * callbacks per step. The weights array is free to be overwritten, the step's compute being done.
+     * Fails as soon as either part fails.
+     */
+    private CompletableFuture<Void> exchange(long step, GradientSource.Contribution contribution, StepTimes.Step timing) {
+        CompletableFuture<Void> pushed = client.push(step, contribution.sums(), contribution.samples())
+                .thenRun(timing::pushed);
+        CompletableFuture<Void> pulled = client.pull(step + 1, weights);
+        CompletableFuture<Void> both = CompletableFuture.allOf(pushed, pulled);
+        pushed.exceptionally(failure -> {
+            both.completeExceptionally(failure);
+            return null;
+        });
+        return both;
     }
 
     private void pipe(CompletableFuture<Void> work, long version, String what) {

@@ -53,6 +53,8 @@ public final class Dl4jGradientSource implements GradientSource {
     private final FloatBuffer paramBuffer;
     private final float[][] initial;
     private BatchArrays trainingBatch;
+    private float[][] sums;
+    private final float[][] statisticScratch;
     private boolean gradientLayoutChecked;
     private BatchArrays evaluationBatch;
 
@@ -101,6 +103,7 @@ public final class Dl4jGradientSource implements GradientSource {
         this.params = network.params();
         this.tensors = new FlatTensors(network.paramTable(), params);
         this.runningStatistic = new boolean[tensors.count()];
+        this.statisticScratch = new float[tensors.count()][];
         for (int t = 0; t < tensors.count(); t++) {
             runningStatistic[t] = layout.getTensors(t).getKind() == TensorKind.RUNNING_STATISTIC;
         }
@@ -137,10 +140,15 @@ public final class Dl4jGradientSource implements GradientSource {
     public Contribution compute(float[][] weights, StepPlan plan, int participantIndex) {
         int[] samples = sampler.slice(plan, participantIndex);
         int n = samples.length;
-        float[][] sums = new float[tensors.count()][];
-        if (n == 0) {
+        if (sums == null) {
+            sums = new float[tensors.count()][];
             for (int t = 0; t < sums.length; t++) {
                 sums[t] = new float[tensors.length(t)];
+            }
+        }
+        if (n == 0) {
+            for (float[] sum : sums) {
+                Arrays.fill(sum, 0f);
             }
             return new Contribution(sums, 0);
         }
@@ -158,18 +166,27 @@ public final class Dl4jGradientSource implements GradientSource {
         Nd4j.getAffinityManager().ensureLocation(params, AffinityManager.Location.HOST);
         FloatBuffer gradientBuffer = tensors.buffer(gradients);
         for (int t = 0; t < sums.length; t++) {
-            float[] sum = new float[tensors.length(t)];
+            float[] sum = sums[t];
             tensors.read(t, gradientBuffer, sum);
             if (runningStatistic[t]) {
-                float[] value = new float[sum.length];
+                float[] value = statisticScratch(t);
                 tensors.read(t, paramBuffer, value);
                 for (int i = 0; i < sum.length; i++) {
                     sum[i] = (value[i] - sum[i]) * n;
                 }
             }
-            sums[t] = sum;
         }
+        // The worker is done with the previous step's sums before it asks for the next ones
+        // (GradientSource#compute), so the same arrays serve every step: no 0.8 MB (mlp) to 102 MB
+        // (ResNet-50) of fresh memory per step.
         return new Contribution(sums, n);
+    }
+
+    private float[] statisticScratch(int tensor) {
+        if (statisticScratch[tensor] == null) {
+            statisticScratch[tensor] = new float[tensors.length(tensor)];
+        }
+        return statisticScratch[tensor];
     }
 
     /**

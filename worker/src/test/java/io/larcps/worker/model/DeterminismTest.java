@@ -16,7 +16,7 @@ class DeterminismTest {
             Dl4jGradientSource source = new Dl4jGradientSource(architecture, data, 24, 8);
             float[][] weights = source.initialWeights();
             StepPlan plan = TestData.plan(3, 1, 24, 24);
-            Contribution first = source.compute(weights, plan, 0);
+            Contribution first = TestData.kept(source.compute(weights, plan, 0));
 
             float[][] other = TestData.copy(weights);
             for (float[] tensor : other) {
@@ -24,7 +24,7 @@ class DeterminismTest {
                     tensor[i] *= 0.5f;
                 }
             }
-            Contribution between = source.compute(other, TestData.plan(4, 1, 48, 24), 0);
+            Contribution between = TestData.kept(source.compute(other, TestData.plan(4, 1, 48, 24), 0));
             Contribution again = source.compute(weights, plan, 0);
 
             assertThat(again.samples()).isEqualTo(first.samples());
@@ -42,8 +42,8 @@ class DeterminismTest {
         float[][] weights = source.initialWeights();
         StepPlan whole = TestData.plan(0, 0, 0, 16);
         StepPlan halves = whole.toBuilder().addParticipantRanks(1).build();
-        Contribution all = source.compute(weights, whole, 0);
-        Contribution a = source.compute(weights, halves, 0);
+        Contribution all = TestData.kept(source.compute(weights, whole, 0));
+        Contribution a = TestData.kept(source.compute(weights, halves, 0));
         Contribution b = source.compute(weights, halves, 1);
         assertThat(a.samples() + b.samples()).isEqualTo(all.samples());
         for (int t = 0; t < weights.length; t++) {

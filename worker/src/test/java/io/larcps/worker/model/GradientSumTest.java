@@ -51,7 +51,7 @@ class GradientSumTest {
         LabelledImages data = TestData.random(64, 1, 28, 28, 10, 5);
         Dl4jGradientSource source = new Dl4jGradientSource(Architecture.MLP, data, BATCH, SEED);
         float[][] weights = source.initialWeights();
-        Contribution batch = source.compute(weights, TestData.plan(0, 0, 0, BATCH), 0);
+        Contribution batch = TestData.kept(source.compute(weights, TestData.plan(0, 0, 0, BATCH), 0));
         assertThat(batch.samples()).isEqualTo(BATCH);
 
         float[][] summed = new float[weights.length][];
@@ -170,7 +170,7 @@ class GradientSumTest {
         assertThat(source.layout().getTensorsList()).extracting(s -> s.getName())
                 .containsExactly("hidden_W", "hidden_b", "out_W", "out_b");
         float[][] weights = source.initialWeights();
-        Contribution batch = source.compute(weights, TestData.plan(0, 0, 0, 8), 0);
+        Contribution batch = TestData.kept(source.compute(weights, TestData.plan(0, 0, 0, 8), 0));
         float[][] summed = new float[weights.length][];
         for (int t = 0; t < weights.length; t++) {
             summed[t] = new float[weights[t].length];

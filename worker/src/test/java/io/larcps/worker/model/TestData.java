@@ -1,6 +1,7 @@
 package io.larcps.worker.model;
 
 import io.larcps.proto.control.StepPlan;
+import io.larcps.worker.GradientSource;
 import io.larcps.worker.data.EpochSampler;
 import io.larcps.worker.data.FashionMnist;
 import io.larcps.worker.data.LabelledImages;
@@ -88,6 +89,11 @@ final class TestData {
             copy[t] = weights[t].clone();
         }
         return copy;
+    }
+
+    /** A contribution that outlives the source's next compute, which may reuse the arrays. */
+    static GradientSource.Contribution kept(GradientSource.Contribution contribution) {
+        return new GradientSource.Contribution(copy(contribution.sums()), contribution.samples());
     }
 
     static int index(Dl4jGradientSource source, String name) {
