@@ -100,11 +100,10 @@ public record RoundReport(RoundRun run, Summary round, Summary push, Summary pul
                 line(out, "  shard %d serial work (diagnostic, one thread, medians): check+sum of %d pushes %.1f ms"
                         + " + LARC %.1f ms + weights encode %.1f ms = %.1f ms", shard, run.workers(), sum,
                         optimizer.get(shard).median(), encode, sum + optimizer.get(shard).median() + encode);
-                line(out, "    minor page faults: sum %.0f, encode %.0f; encode by bulk copy: %.1f ms into fresh pooled"
-                        + " buffers (%.0f faults), %.1f ms into reused buffers (%.0f faults)",
+                line(out, "    minor page faults: sum %.0f, encode %.0f; the same encode into new pooled buffers"
+                        + " (before WeightsCache kept them): %.1f ms, %.0f faults",
                         median(work, "sum-faults", shard), median(work, "encode-faults", shard),
-                        median(work, "bulk", shard), median(work, "bulk-faults", shard), median(work, "reused", shard),
-                        median(work, "reused-faults", shard));
+                        median(work, "fresh", shard), median(work, "fresh-faults", shard));
             }
         }
         if (run.faultsPerRound() != null && !run.faultsPerRound().isEmpty()) {
