@@ -83,6 +83,9 @@ public final class TrainBench {
                     }
                     conditions.add("(" + run.trim() + suffix + ") load average " + before + " at the start, "
                             + ChildJvms.loadAverage() + " at the end");
+                    if (!run.trim().equals("c")) {
+                        conditions.add(workerTime(run.trim() + suffix, out.resolve(run.trim() + suffix)));
+                    }
                 }
             }
         }
@@ -110,6 +113,16 @@ public final class TrainBench {
         return fromReport(name, "larcps train " + workers + " worker" + (workers > 1 ? "s" : "") + " x " + shards
                 + " shard" + (shards > 1 ? "s" : "") + " (embedded)", new ObjectMapper().readTree(dir.resolve("report.json")
                 .toFile()));
+    }
+
+    /** Where rank 0's time went over the whole run (warm-up included), per step, from its report.json. */
+    static String workerTime(String name, Path dir) throws IOException {
+        JsonNode time = new ObjectMapper().readTree(dir.resolve("report.json").toFile()).path("rank0_time");
+        double steps = Math.max(1, time.path("steps").asLong());
+        return String.format(Locale.ROOT, "(%s) rank 0 per step, whole run: compute %.2f ms, push %.2f ms, pull (incl."
+                + " the shards' step) %.2f ms, waiting for the plan %.2f ms", name,
+                1e3 * time.path("compute_seconds").asDouble() / steps, 1e3 * time.path("push_seconds").asDouble() / steps,
+                1e3 * time.path("pull_seconds").asDouble() / steps, 1e3 * time.path("waiting_seconds").asDouble() / steps);
     }
 
     /** A larcps report.json as a {@link TrainRun}: one epoch end per evaluation after a whole epoch. */
