@@ -15,7 +15,8 @@ three ways, each in a fresh child JVM with identical flags (--add-modules=jdk.in
   (a) larcps train --model mlp --workers 1 --shards 1 (the real launcher, embedded cluster)
   (b) larcps train --model mlp --workers 2 --shards 2
   (c) plain DL4J: ModelBuilders.mlp(42) with a Nesterovs(0.1, 0.9) updater, fit(DataSet) on the
-      same batches (the coordinator's EpochSampler slices), assembled per step as a worker does
+      same batches (the coordinator's EpochSampler slices), assembled per step as a worker does,
+      and, as larcps train does, a test evaluation after every epoch on a side thread
 It prints steady-state samples/s of each (the epochs after the warm-up epochs; for (a) and (b) from
 the per-epoch seconds of larcps's report.json, for (c) from the epoch ends the run stamps), the ratios
 (a)/(c) and (b)/(c) and PASS/MISS against the target (a)/(c) >= 0.9 (the same bar is shown for (b)).
@@ -38,7 +39,8 @@ Options:
                   --nd4j-threads N (every run: -Dlarcps.nd4j.threads=N, OMP_NUM_THREADS=N and
                   OPENBLAS_NUM_THREADS=N; default: ND4J's own choice, 2 on 2 cores), --data DIR
                   (default /usr/share/datasets/fashion-mnist), --heap 3g, --updater nesterovs|sgd,
-                  --seed 42
+                  --seed 42, --final-evaluation-only ((c) evaluates once, at the end, instead of
+                  after every epoch as larcps train does)
 EOF_USAGE
 }
 

@@ -6,6 +6,8 @@ import io.larcps.proto.control.StepPlan;
 import io.larcps.worker.data.EpochSampler;
 import io.larcps.worker.data.FashionMnist;
 import io.larcps.worker.data.LabelledImages;
+import io.larcps.worker.model.Architecture;
+import io.larcps.worker.model.Dl4jGradientSource;
 import io.larcps.worker.model.Dl4jNetwork;
 import io.larcps.worker.model.ModelBuilders;
 import io.larcps.worker.model.TrainingImages;
@@ -15,6 +17,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
@@ -34,6 +39,10 @@ import org.nd4j.linalg.learning.config.Sgd;
  * server's workers get: each step's global batch is the {@link EpochSampler} slice the coordinator's
  * plan names, assembled per step the way the worker assembles it (pixels scaled to [0, 1] into a
  * preallocated array, one-hot labels). Writes a {@link TrainRun} as JSON.
+ *
+ * <p>Like {@code larcps train}, it evaluates on the test set after every epoch on a side thread
+ * (a copy of the weights, the same evaluation code and batch of 500), so both runs do the same work
+ * beside their training steps; {@code --final-evaluation-only} evaluates once, after the last epoch.
  */
 public final class PlainDl4jFit {
     private PlainDl4jFit() {
@@ -41,7 +50,8 @@ public final class PlainDl4jFit {
 
     public static void main(String[] argv) throws Exception {
         Args args = new Args(argv, List.of("--data", "--epochs", "--seed", "--global-batch", "--updater", "--lr",
-                "--result"), List.of());
+                "--result"), List.of("--final-evaluation-only"));
+        boolean evaluateEachEpoch = !args.flag("--final-evaluation-only");
         Path data = Path.of(args.string("--data", FashionMnist.DEFAULT_DIRECTORY.toString()));
         int epochs = args.integer("--epochs", 3);
         long seed = Long.parseLong(args.string("--seed", "42"));
@@ -73,6 +83,9 @@ public final class PlainDl4jFit {
         System.out.printf(Locale.ROOT, "plain DL4J fit: mlp, %s, %d epochs of %d steps, batch %d%n", updater, epochs,
                 stepsPerEpoch, batch);
         List<Double> epochEnds = new ArrayList<>();
+        Dl4jGradientSource evaluator = new Dl4jGradientSource(Architecture.MLP, train, batch, seed);
+        ExecutorService evaluations = Executors.newSingleThreadExecutor();
+        List<Future<Dl4jGradientSource.Evaluation>> perEpoch = new ArrayList<>();
         long start = System.nanoTime();
         for (long step = 0; step < epochs * stepsPerEpoch; step++) {
             StepPlan plan = StepPlan.newBuilder().setStep(step).setEpoch(step / stepsPerEpoch).addParticipantRanks(0)
@@ -91,15 +104,30 @@ public final class PlainDl4jFit {
                 epochEnds.add(seconds);
                 System.out.printf(Locale.ROOT, "epoch %d: ends at %.2f s, score %.4f%n", epochEnds.size(), seconds,
                         net.score());
+                if (evaluateEachEpoch) {
+                    INDArray snapshot = net.params().dup();
+                    perEpoch.add(evaluations.submit(() -> evaluate(evaluator, snapshot, test)));
+                }
             }
         }
         double wall = (System.nanoTime() - start) / 1e9;
+        for (Future<Dl4jGradientSource.Evaluation> evaluation : perEpoch) {
+            System.out.printf(Locale.ROOT, "per-epoch test accuracy %.4f%n", evaluation.get().accuracy());
+        }
+        evaluations.shutdown();
         double accuracy = accuracy(net, TrainingImages.of(test));
         System.out.printf(Locale.ROOT, "test accuracy %.4f%n", accuracy);
         new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(result.toFile(), new TrainRun("c",
                 "plain DL4J fit(DataSet), " + updater.getClass().getSimpleName() + " lr " + lr, stepsPerEpoch, batch,
                 epochEnds, wall, accuracy));
         System.exit(0);
+    }
+
+    /** The test accuracy and loss of a flat parameter vector of the mlp, as larcps train evaluates. */
+    private static Dl4jGradientSource.Evaluation evaluate(Dl4jGradientSource evaluator, INDArray flatParams,
+            LabelledImages test) {
+        evaluator.network().params().assign(flatParams);
+        return evaluator.evaluate(evaluator.currentWeights(), test, 500);
     }
 
     /** A fresh network with {@code template}'s configuration and weights, and {@code updater} on every layer. */

@@ -33,7 +33,7 @@ public final class TrainBench {
     public static void main(String[] argv) throws Exception {
         Args args = new Args(argv, List.of("--epochs", "--out", "--heap", "--data", "--runs", "--updater", "--seed",
                 "--repeats", "--warmup-epochs", "--nd4j-threads"),
-                List.of("--quick", "--fail-on-miss"));
+                List.of("--quick", "--fail-on-miss", "--final-evaluation-only"));
         boolean quick = args.flag("--quick");
         int epochs = args.integer("--epochs", quick ? 2 : 10);
         int warmupEpochs = args.integer("--warmup-epochs", quick ? 1 : 2);
@@ -78,7 +78,7 @@ public final class TrainBench {
                         case "a" -> results.add(larcps(children, out, "a", suffix, 1, 1, epochs, data, seed));
                         case "b" -> results.add(larcps(children, out, "b", suffix, 2, 2, epochs, data, seed));
                         case "c" -> results.add(plain(children, out, suffix, epochs, data, seed,
-                                args.string("--updater", "nesterovs")));
+                                args.string("--updater", "nesterovs"), args.flag("--final-evaluation-only")));
                         default -> throw new IllegalArgumentException("--runs takes a, b and c, got '" + run + "'");
                     }
                     conditions.add("(" + run.trim() + suffix + ") load average " + before + " at the start, "
@@ -140,13 +140,16 @@ public final class TrainBench {
     }
 
     private static TrainRun plain(ChildJvms children, Path out, String suffix, int epochs, Path data, String seed,
-            String updater) throws Exception {
+            String updater, boolean finalEvaluationOnly) throws Exception {
         Path result = out.resolve("c" + suffix + ".json");
         Files.deleteIfExists(result);
         log("(c) plain DL4J fit, log " + children.log("c" + suffix));
-        Process process = children.start("c" + suffix, List.of(), PlainDl4jFit.class.getName(), List.of("--data", data.toString(),
-                "--epochs", String.valueOf(epochs), "--seed", seed, "--global-batch", "256", "--updater", updater,
-                "--result", result.toString()));
+        List<String> arguments = new ArrayList<>(List.of("--data", data.toString(), "--epochs", String.valueOf(epochs),
+                "--seed", seed, "--global-batch", "256", "--updater", updater, "--result", result.toString()));
+        if (finalEvaluationOnly) {
+            arguments.add("--final-evaluation-only");
+        }
+        Process process = children.start("c" + suffix, List.of(), PlainDl4jFit.class.getName(), arguments);
         children.awaitSuccess(process, "c" + suffix, 7200);
         return new ObjectMapper().readValue(result.toFile(), TrainRun.class);
     }

@@ -204,6 +204,12 @@ public final class Dl4jGradientSource implements GradientSource {
         return augmentationSeed(seed, plan.getStep());
     }
 
+    /** The network's current weights, one row-major array per tensor of the layout (a copy). */
+    public float[][] currentWeights() {
+        Nd4j.getAffinityManager().ensureLocation(params, AffinityManager.Location.HOST);
+        return tensors.readAll(paramBuffer);
+    }
+
     /** Copies {@code weights} (one row-major array per tensor of the layout) into the network. */
     public void setWeights(float[][] weights) {
         tensors.write(weights, paramBuffer, params);
