@@ -3,6 +3,7 @@ package io.larcps.worker;
 import io.larcps.proto.control.RegisterWorker;
 import io.larcps.proto.control.StepPlan;
 import io.larcps.proto.control.TensorLayout;
+import io.larcps.proto.frame.InProcessEndpoints;
 import io.larcps.proto.protocol.CoordinatorProtocol;
 import io.larcps.proto.protocol.CoordinatorProtocol.WorkerEvent;
 import io.larcps.worker.transport.ParameterClient;
@@ -20,6 +21,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.slf4j.Logger;
 
 /**
  * One worker (one device): registers with the coordinator, then per step computes its part of the
@@ -79,6 +81,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     private final Executor compute;
     private final ActorRef<WorkerEvent> events;
     private final float[][] weights;
+    private final boolean inProcessDataPlane;
     private ActorRef<CoordinatorProtocol.Request> coordinator;
     private ParameterClient client;
     private int rank = -1;
@@ -101,6 +104,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
         this.timers = timers;
         this.compute = context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(setup.computeDispatcher()));
         this.events = context.messageAdapter(WorkerEvent.class, FromCoordinator::new);
+        this.inProcessDataPlane = InProcessEndpoints.enabled(context.getSystem().settings().config());
         TensorLayout layout = setup.source().layout();
         this.weights = new float[layout.getTensorsCount()][];
         for (int i = 0; i < weights.length; i++) {
@@ -180,8 +184,11 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
                 registered.registered().getWorldSize());
         client = new ParameterClient(setup.frames(), setup.jobId(), rank,
                 ShardRouting.of(registered.assignment(), setup.source().layout()), setup.eventLoops(),
-                setup.maxBytesInFlight());
-        CompletableFuture<Void> ready = client.connect();
+                setup.maxBytesInFlight(), inProcessDataPlane);
+        ParameterClient connecting = client;
+        Logger log = getContext().getLog();
+        CompletableFuture<Void> ready = client.connect().thenRun(() -> log.info("worker {} reaches its shards {}",
+                setup.workerId(), connecting.inProcess() ? "in process (no socket)" : "over TCP"));
         if (rank == 0) {
             ready = ready.thenCompose(connected -> client.seed(setup.source().initialWeights()));
         }

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.larcps.proto.control.TensorLayout;
 import io.larcps.proto.frame.FrameSettings;
+import io.larcps.proto.frame.InProcessEndpoints;
 import io.larcps.server.coordinator.JobSpec;
 import io.larcps.server.coordinator.TrainingCoordinator;
 import io.larcps.server.node.NodeConfig;
@@ -55,9 +56,14 @@ public final class RoundCluster {
                 new ScheduleSettings("constant", LEARNING_RATE, globalBatch, globalBatch, 0, steps, 0, 2, 1000, 0.1));
     }
 
-    /** A node's configuration as larc-ps builds it, waiting for {@code psNodes} ps members before Up. */
+    /**
+     * A node's configuration as larc-ps builds it, waiting for {@code psNodes} ps members before Up.
+     * The data plane stays on TCP even in one JVM: this benchmark measures the loopback network path
+     * against raw loopback, not the in-process shortcut a real single-JVM job takes.
+     */
     public static Config config(int port, List<String> roles, int psNodes, boolean sameJvm) {
         Config extra = ConfigFactory.parseString("pekko.cluster.role.ps.min-nr-of-members = " + psNodes
+                + "\n" + InProcessEndpoints.CONFIG_KEY + " = off"
                 + (sameJvm ? "\npekko.cluster.jmx.multi-mbeans-in-same-jvm = on" : ""));
         return NodeConfig.node("127.0.0.1", port, roles, List.of(), extra);
     }

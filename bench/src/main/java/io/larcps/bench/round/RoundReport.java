@@ -76,9 +76,9 @@ public record RoundReport(RoundRun run, Summary round, Summary push, Summary pul
             line(out, "conditions            %s", run.conditions());
         }
         line(out, "ms per round          %s", round.describe("%.1f"));
-        line(out, "  start -> applied    %s (push, check+sum, LARC; shards encode and send the new weights"
-                + " before reporting)", push.describe("%.1f"));
-        line(out, "  applied -> start    %s (rest of the weights' transfer, decode, plan)", pull.describe("%.1f"));
+        line(out, "  start -> applied    %s (push, check+sum, LARC; a shard reports before it encodes the new"
+                + " weights)", push.describe("%.1f"));
+        line(out, "  applied -> start    %s (weights encode, transfer and decode; the plan)", pull.describe("%.1f"));
         line(out, "bytes per round       pushed %.1f MB, pulled %.1f MB, moved %.1f MB", movedBytes / 2e6,
                 movedBytes / 2e6, movedBytes / 1e6);
         line(out, "raw loopback          %.2f GB/s (1 discard receiver, %d connections, 4 MiB frames, %.1f MB per rep;"

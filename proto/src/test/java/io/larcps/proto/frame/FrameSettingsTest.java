@@ -59,7 +59,7 @@ class FrameSettingsTest {
     void everyDataPlaneKeyInReferenceConfIsCommented() {
         Map<String, ConfigValue> keys = Map.copyOf(ConfigFactory.defaultReference().getConfig(FrameSettings.CONFIG_PATH).root());
 
-        assertThat(keys).containsOnlyKeys("max-frame-bytes", "chunk-bytes");
+        assertThat(keys).containsOnlyKeys("max-frame-bytes", "chunk-bytes", "in-process");
         keys.forEach((key, value) -> assertThat(value.origin().comments()).as("comments on %s", key).isNotEmpty());
     }
 }

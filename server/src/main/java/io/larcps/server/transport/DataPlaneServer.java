@@ -1,16 +1,19 @@
 package io.larcps.server.transport;
 
+import io.larcps.proto.frame.InProcessEndpoints;
 import io.larcps.proto.frame.TensorFrameDecoder;
 import io.larcps.proto.frame.TensorFrameEncoder;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.local.LocalIoHandler;
+import io.netty.channel.local.LocalServerChannel;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
@@ -28,18 +31,33 @@ public final class DataPlaneServer implements AutoCloseable {
     private static final int SOCKET_BUFFER_BYTES = 4 << 20;
 
     private final EventLoopGroup group;
+    private final EventLoopGroup inProcessGroup;
     private final Channel serverChannel;
+    private final Channel inProcessChannel;
     private final InetSocketAddress advertised;
 
-    private DataPlaneServer(EventLoopGroup group, Channel serverChannel, InetSocketAddress advertised) {
+    private DataPlaneServer(EventLoopGroup group, EventLoopGroup inProcessGroup, Channel serverChannel,
+            Channel inProcessChannel, InetSocketAddress advertised) {
         this.group = group;
+        this.inProcessGroup = inProcessGroup;
         this.serverChannel = serverChannel;
+        this.inProcessChannel = inProcessChannel;
         this.advertised = advertised;
     }
 
     /** Binds and starts serving; the port is the OS's choice when the settings say 0. */
     public static DataPlaneServer start(DataPlaneSettings settings, FrameRouter router) throws InterruptedException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(settings.ioThreads(), NioIoHandler.newFactory());
+        // In-VM channels need an event loop of their own kind; one thread moves references, not bytes.
+        EventLoopGroup inProcessGroup = new MultiThreadIoEventLoopGroup(1, LocalIoHandler.newFactory());
+        ChannelInitializer<Channel> pipeline = new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.pipeline().addLast("frame-decoder", new TensorFrameDecoder(settings.frames()));
+                ch.pipeline().addLast("frame-encoder", new TensorFrameEncoder(settings.frames()));
+                ch.pipeline().addLast("router", new DataPlaneHandler(router));
+            }
+        };
         try {
             Channel channel = new ServerBootstrap()
                     .group(group)
@@ -48,25 +66,42 @@ public final class DataPlaneServer implements AutoCloseable {
                     .childOption(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
                     .childOption(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast("frame-decoder", new TensorFrameDecoder(settings.frames()));
-                            ch.pipeline().addLast("frame-encoder", new TensorFrameEncoder(settings.frames()));
-                            ch.pipeline().addLast("router", new DataPlaneHandler(router));
-                        }
-                    })
+                    .childHandler(pipeline)
                     .bind(settings.bindHost(), settings.port())
                     .sync()
                     .channel();
             int port = ((InetSocketAddress) channel.localAddress()).getPort();
             InetSocketAddress advertised = InetSocketAddress.createUnresolved(settings.advertisedHost(), port);
-            LOG.info("data plane listening on {}:{} (advertised as {})", settings.bindHost(), port, advertised);
-            return new DataPlaneServer(group, channel, advertised);
+            Channel inProcess = settings.inProcess() ? bindInProcess(inProcessGroup, pipeline, advertised) : null;
+            LOG.info("data plane listening on {}:{} (advertised as {}{})", settings.bindHost(), port, advertised,
+                    inProcess == null ? "" : ", and in process as " + inProcess.localAddress());
+            return new DataPlaneServer(group, inProcessGroup, channel, inProcess, advertised);
         } catch (InterruptedException | RuntimeException e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            inProcessGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw e;
         }
+    }
+
+    /**
+     * The same pipeline on Netty's in-VM transport, for workers in this JVM. A name already taken
+     * (another node advertising the same host and port here) leaves this node on TCP only.
+     */
+    private static Channel bindInProcess(EventLoopGroup group, ChannelInitializer<Channel> pipeline,
+            InetSocketAddress advertised) throws InterruptedException {
+        ChannelFuture bound = new ServerBootstrap()
+                .group(group)
+                .channel(LocalServerChannel.class)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                .childHandler(pipeline)
+                .bind(InProcessEndpoints.address(advertised.getHostString(), advertised.getPort()))
+                .await();
+        if (!bound.isSuccess()) {
+            LOG.warn("could not bind the in-process endpoint for {}: {}; workers in this JVM use TCP", advertised,
+                    bound.cause().toString());
+            return null;
+        }
+        return bound.channel();
     }
 
     /** The host and port workers should connect to. */
@@ -76,7 +111,11 @@ public final class DataPlaneServer implements AutoCloseable {
 
     @Override
     public void close() {
+        if (inProcessChannel != null) {
+            inProcessChannel.close().syncUninterruptibly();
+        }
         serverChannel.close().syncUninterruptibly();
+        inProcessGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

@@ -3,12 +3,20 @@ package io.larcps.server.transport;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import io.larcps.proto.frame.FrameSettings;
+import io.larcps.proto.frame.InProcessEndpoints;
 
 /**
  * How a parameter-server node's data-plane endpoint listens (section {@code larcps.data-plane-server},
- * documented in the server's reference.conf), plus the shared frame limits.
+ * documented in the server's reference.conf), plus the shared frame limits and whether it also
+ * serves workers of its own JVM in process ({@code larcps.data-plane.in-process}).
  */
-public record DataPlaneSettings(String bindHost, int port, String advertisedHost, int ioThreads, FrameSettings frames) {
+public record DataPlaneSettings(String bindHost, int port, String advertisedHost, int ioThreads, FrameSettings frames,
+        boolean inProcess) {
+
+    /** Settings that serve TCP only. */
+    public DataPlaneSettings(String bindHost, int port, String advertisedHost, int ioThreads, FrameSettings frames) {
+        this(bindHost, port, advertisedHost, ioThreads, frames, false);
+    }
 
     public static DataPlaneSettings fromConfig(Config root) {
         Config section = root.getConfig("larcps.data-plane-server");
@@ -23,6 +31,6 @@ public record DataPlaneSettings(String bindHost, int port, String advertisedHost
         String bindHost = section.getString("bind-host");
         String advertised = section.getString("advertised-host");
         return new DataPlaneSettings(bindHost, port, advertised.isEmpty() ? bindHost : advertised, ioThreads,
-                FrameSettings.fromConfig(root));
+                FrameSettings.fromConfig(root), InProcessEndpoints.enabled(root));
     }
 }

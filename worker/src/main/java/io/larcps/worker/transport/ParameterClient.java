@@ -47,6 +47,15 @@ public final class ParameterClient implements AutoCloseable {
      */
     public ParameterClient(FrameSettings settings, String jobId, int rank, ShardRouting routing,
                            EventLoopGroup group, long maxBytesInFlight) {
+        this(settings, jobId, rank, routing, group, maxBytesInFlight, true);
+    }
+
+    /**
+     * @param inProcess reach endpoints that live in this JVM through Netty's in-VM transport
+     *     ({@link io.larcps.proto.frame.InProcessEndpoints}); others, and all when false, over TCP
+     */
+    public ParameterClient(FrameSettings settings, String jobId, int rank, ShardRouting routing,
+                           EventLoopGroup group, long maxBytesInFlight, boolean inProcess) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.jobId = Objects.requireNonNull(jobId, "jobId");
         this.routing = Objects.requireNonNull(routing, "routing");
@@ -65,7 +74,7 @@ public final class ParameterClient implements AutoCloseable {
         this.budget = new InFlightBudget(maxBytesInFlight);
         this.pushBuffers = new PushBuffers(settings.chunkBytes(), maxBytesInFlight);
         this.pending = new PendingOperations(routing, jobId);
-        this.channels = new ShardChannels(routing, group, settings, pending);
+        this.channels = new ShardChannels(routing, group, settings, pending, inProcess);
     }
 
     /**
@@ -168,6 +177,11 @@ public final class ParameterClient implements AutoCloseable {
             channels.close();
             pushBuffers.close();
         }
+    }
+
+    /** Whether every shard connection is in process (no socket), once connected. */
+    public boolean inProcess() {
+        return channels.allInProcess();
     }
 
     /** Tensor bytes encoded but not yet written to a socket right now; a gauge for metrics. */

@@ -1,6 +1,7 @@
 package io.larcps.worker.transport;
 
 import io.larcps.proto.frame.FrameSettings;
+import io.larcps.proto.frame.InProcessEndpoints;
 import io.larcps.proto.frame.TensorFrame;
 import io.larcps.proto.frame.TensorFrameDecoder;
 import io.larcps.proto.frame.TensorFrameEncoder;
@@ -11,21 +12,25 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoEventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.local.LocalChannel;
+import io.netty.channel.local.LocalIoHandler;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * One TCP connection per distinct shard endpoint, with the data-plane pipeline (decoder, encoder,
- * {@link ShardFrameHandler}) and socket options sized for multi-MiB chunks.
+ * One connection per distinct shard endpoint, with the data-plane pipeline (decoder, encoder,
+ * {@link ShardFrameHandler}): in process ({@link InProcessEndpoints}) when the endpoint lives in this
+ * JVM and that is enabled, else TCP with socket options sized for multi-MiB chunks.
  */
 final class ShardChannels {
 
@@ -41,9 +46,15 @@ final class ShardChannels {
     private final FrameSettings settings;
     private final InboundSink sink;
     private final Bootstrap bootstrap;
+    private final Bootstrap inProcessBootstrap;
+    /** In-VM channels need an event loop of their own kind; owned here, null without in-process. */
+    private final EventLoopGroup inProcessGroup;
     private final Map<Endpoint, Channel> channels = new ConcurrentHashMap<>();
+    private volatile boolean closed;
 
-    ShardChannels(ShardRouting routing, EventLoopGroup group, FrameSettings settings, InboundSink sink) {
+    /** @param inProcess try each endpoint's in-process address before TCP */
+    ShardChannels(ShardRouting routing, EventLoopGroup group, FrameSettings settings, InboundSink sink,
+            boolean inProcess) {
         // The channel class must match the group's I/O handler; NIO runs everywhere.
         if (!(group instanceof IoEventLoopGroup ioGroup) || !ioGroup.isIoType(NioIoHandler.class)) {
             throw new IllegalArgumentException("the data-plane client needs an NIO event-loop group, e.g. "
@@ -63,6 +74,11 @@ final class ShardChannels {
                 .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
                 .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark);
+        this.inProcessGroup = inProcess ? new MultiThreadIoEventLoopGroup(1, LocalIoHandler.newFactory()) : null;
+        this.inProcessBootstrap = inProcess ? new Bootstrap()
+                .group(inProcessGroup)
+                .channel(LocalChannel.class)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark) : null;
     }
 
     /** Connects to every endpoint; fails with a {@link DataPlaneException} naming the first endpoint that failed. */
@@ -71,11 +87,9 @@ final class ShardChannels {
         CompletableFuture<Void> all = new CompletableFuture<>();
         AtomicInteger pending = new AtomicInteger(endpoints.size());
         for (Endpoint endpoint : endpoints) {
-            ChannelFuture connected = bootstrap.clone().handler(pipeline(endpoint)).connect(endpoint.host(), endpoint.port());
-            channels.put(endpoint, connected.channel());
-            connected.addListener(f -> {
-                if (!f.isSuccess()) {
-                    all.completeExceptionally(new DataPlaneException(endpoint, "could not connect", f.cause()));
+            connect(endpoint).whenComplete((channel, failure) -> {
+                if (failure != null) {
+                    all.completeExceptionally(failure);
                 } else if (pending.decrementAndGet() == 0) {
                     all.complete(null);
                 }
@@ -84,10 +98,51 @@ final class ShardChannels {
         return all;
     }
 
-    private ChannelInitializer<SocketChannel> pipeline(Endpoint endpoint) {
+    /** Whether every connection is in process (no socket); for logs and tests. */
+    boolean allInProcess() {
+        return !channels.isEmpty() && channels.values().stream().allMatch(LocalChannel.class::isInstance);
+    }
+
+    private CompletableFuture<Channel> connect(Endpoint endpoint) {
+        CompletableFuture<Channel> connected = new CompletableFuture<>();
+        if (inProcessBootstrap == null) {
+            connectTcp(endpoint, connected);
+            return connected;
+        }
+        // Refused at once when no endpoint of that name is bound in this JVM: then TCP.
+        ChannelFuture local = inProcessBootstrap.clone().handler(pipeline(endpoint))
+                .connect(InProcessEndpoints.address(endpoint.host(), endpoint.port()));
+        channels.put(endpoint, local.channel());
+        local.addListener(f -> {
+            if (f.isSuccess()) {
+                connected.complete(local.channel());
+            } else {
+                connectTcp(endpoint, connected);
+            }
+        });
+        return connected;
+    }
+
+    private void connectTcp(Endpoint endpoint, CompletableFuture<Channel> connected) {
+        ChannelFuture tcp = bootstrap.clone().handler(pipeline(endpoint)).connect(endpoint.host(), endpoint.port());
+        channels.put(endpoint, tcp.channel());
+        if (closed) {
+            // close() ran while the in-process attempt was refused; it could not see this channel.
+            tcp.channel().close();
+        }
+        tcp.addListener(f -> {
+            if (f.isSuccess()) {
+                connected.complete(tcp.channel());
+            } else {
+                connected.completeExceptionally(new DataPlaneException(endpoint, "could not connect", f.cause()));
+            }
+        });
+    }
+
+    private ChannelInitializer<Channel> pipeline(Endpoint endpoint) {
         return new ChannelInitializer<>() {
             @Override
-            protected void initChannel(SocketChannel channel) {
+            protected void initChannel(Channel channel) {
                 channel.pipeline().addLast(
                         new TensorFrameDecoder(settings),
                         new TensorFrameEncoder(settings),
@@ -129,6 +184,11 @@ final class ShardChannels {
 
     /** Starts closing every connection; does not wait, so it is safe on an event loop. */
     void close() {
+        closed = true;
         channels.values().forEach(Channel::close);
+        if (inProcessGroup != null) {
+            // Not awaited: close() may run on an event loop; queued closes still run first.
+            inProcessGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        }
     }
 }
