@@ -58,7 +58,8 @@ final class EmbeddedTraining {
             });
             ParameterServerNode.start(system, Optional.of(spec), progress.listener());
             WorkerOutcomes outcomes = WorkerOutcomes.spawn(system, spec.workers(), reached -> evaluations.submit(() ->
-                    report.evaluated(reached.version(), trainable.evaluate(reached.weights()), printer.elapsedSeconds())));
+                    report.evaluated(reached.version(), trainable.evaluate(reached.weights()), printer.elapsedSeconds(),
+                            reached.times())));
             FrameSettings frames = FrameSettings.fromConfig(system.settings().config());
             long inFlight = system.settings().config().getBytes("larcps.worker.max-bytes-in-flight");
             for (int device = 0; device < spec.workers(); device++) {
@@ -73,7 +74,7 @@ final class EmbeddedTraining {
             evaluations.shutdown();
             evaluations.awaitTermination(10, TimeUnit.MINUTES);
             if (finished.steps() % spec.stepsPerEpoch() != 0) {
-                report.evaluated(finished.steps(), trainable.evaluate(finished.weights()), wallSeconds);
+                report.evaluated(finished.steps(), trainable.evaluate(finished.weights()), wallSeconds, finished.times());
             }
             report.rankZeroTimes(finished.times());
             report.finished(wallSeconds);

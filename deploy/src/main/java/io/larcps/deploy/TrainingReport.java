@@ -23,8 +23,11 @@ import java.util.List;
  * coordinator's listener and the evaluation thread.
  */
 final class TrainingReport {
-    /** Test metrics after a version (a number of steps). */
-    record EpochMetrics(long steps, double epoch, double loss, double accuracy, double seconds) {
+    /**
+     * Test metrics after a version (a number of steps), and where rank 0's time went up to that
+     * version (cumulative; differences between epochs give the split of an epoch).
+     */
+    record EpochMetrics(long steps, double epoch, double loss, double accuracy, double seconds, StepTimes rank0Time) {
     }
 
     /** The trust factor of every tensor at one step (NaN where the rule did not apply). */
@@ -55,9 +58,9 @@ final class TrainingReport {
         }
     }
 
-    synchronized void evaluated(long steps, TrainableModel.Evaluation evaluation, double seconds) {
+    synchronized void evaluated(long steps, TrainableModel.Evaluation evaluation, double seconds, StepTimes rank0Time) {
         EpochMetrics metrics = new EpochMetrics(steps, steps / (double) job.stepsPerEpoch(), evaluation.loss(),
-                evaluation.accuracy(), seconds);
+                evaluation.accuracy(), seconds, rank0Time);
         epochs.add(metrics);
         System.out.printf("after %d steps (epoch %.4g): test loss %.4f, test accuracy %.4f%n", steps, metrics.epoch(),
                 evaluation.loss(), evaluation.accuracy());
@@ -109,6 +112,14 @@ final class TrainingReport {
         return List.copyOf(trust);
     }
 
+    private static void putTimes(ObjectNode node, StepTimes times) {
+        node.put("steps", times.steps());
+        node.put("compute_seconds", times.computeSeconds());
+        node.put("push_seconds", times.pushSeconds());
+        node.put("pull_seconds", times.pullSeconds());
+        node.put("waiting_seconds", times.waitingSeconds());
+    }
+
     /** Writes the weights as .npy, the model in its framework's format, and report.json naming it. */
     synchronized void write(Path directory, TrainableModel trainable, float[][] weights) throws IOException {
         Files.createDirectories(directory);
@@ -134,18 +145,23 @@ final class TrainingReport {
         config.putPOJO("schedule", job.schedule());
         config.put("peak_learning_rate", job.schedule().scaledRate());
         ArrayNode perEpoch = root.putArray("epochs");
-        epochs.forEach(metrics -> perEpoch.addPOJO(metrics));
+        for (EpochMetrics metrics : epochs) {
+            ObjectNode epoch = perEpoch.addObject();
+            epoch.put("steps", metrics.steps());
+            epoch.put("epoch", metrics.epoch());
+            epoch.put("loss", metrics.loss());
+            epoch.put("accuracy", metrics.accuracy());
+            epoch.put("seconds", metrics.seconds());
+            if (metrics.rank0Time() != null) {
+                putTimes(epoch.putObject("rank0_time"), metrics.rank0Time());
+            }
+        }
         root.put("wall_seconds", wallSeconds);
         root.put("samples_per_second", job.totalSteps() * job.globalBatch() / wallSeconds);
         root.put("final_test_accuracy", finalAccuracy());
         root.put("refused_gradient_contributions", refusedGradients);
         if (rankZeroTimes != null) {
-            ObjectNode times = root.putObject("rank0_time");
-            times.put("steps", rankZeroTimes.steps());
-            times.put("compute_seconds", rankZeroTimes.computeSeconds());
-            times.put("push_seconds", rankZeroTimes.pushSeconds());
-            times.put("pull_seconds", rankZeroTimes.pullSeconds());
-            times.put("waiting_seconds", rankZeroTimes.waitingSeconds());
+            putTimes(root.putObject("rank0_time"), rankZeroTimes);
         }
         ArrayNode names = root.putArray("tensors");
         layout.getTensorsList().forEach(tensor -> names.add(tensor.getName()));

@@ -35,6 +35,7 @@ class TrainCommandTest {
         assertThat(report.path("final_test_accuracy").asDouble()).isGreaterThan(0.9);
         assertThat(report.path("samples_per_second").asDouble()).isPositive();
         assertThat(report.path("trust_factors").get(0).path("factors")).hasSize(4);
+        assertThat(report.path("epochs").get(0).path("rank0_time").path("steps").asLong()).isEqualTo(16);
         JsonNode time = report.path("rank0_time");
         assertThat(time.path("steps").asLong()).as("rank 0 counted every step").isEqualTo(32);
         assertThat(time.path("compute_seconds").asDouble()).isPositive();

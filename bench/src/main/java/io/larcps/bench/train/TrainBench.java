@@ -84,7 +84,7 @@ public final class TrainBench {
                     conditions.add("(" + run.trim() + suffix + ") load average " + before + " at the start, "
                             + ChildJvms.loadAverage() + " at the end");
                     if (!run.trim().equals("c")) {
-                        conditions.add(workerTime(run.trim() + suffix, out.resolve(run.trim() + suffix)));
+                        conditions.add(workerTime(run.trim() + suffix, out.resolve(run.trim() + suffix), warmupEpochs));
                     }
                 }
             }
@@ -115,14 +115,36 @@ public final class TrainBench {
                 .toFile()));
     }
 
-    /** Where rank 0's time went over the whole run (warm-up included), per step, from its report.json. */
-    static String workerTime(String name, Path dir) throws IOException {
-        JsonNode time = new ObjectMapper().readTree(dir.resolve("report.json").toFile()).path("rank0_time");
-        double steps = Math.max(1, time.path("steps").asLong());
-        return String.format(Locale.ROOT, "(%s) rank 0 per step, whole run: compute %.2f ms, push %.2f ms, pull (incl."
-                + " the shards' step) %.2f ms, waiting for the plan %.2f ms", name,
-                1e3 * time.path("compute_seconds").asDouble() / steps, 1e3 * time.path("push_seconds").asDouble() / steps,
-                1e3 * time.path("pull_seconds").asDouble() / steps, 1e3 * time.path("waiting_seconds").asDouble() / steps);
+    /**
+     * Where rank 0's time went per step, from its report.json: over the whole run, and over the
+     * steady epochs (after the first {@code warmupEpochs}) from the cumulative times each epoch records.
+     */
+    static String workerTime(String name, Path dir, int warmupEpochs) throws IOException {
+        JsonNode report = new ObjectMapper().readTree(dir.resolve("report.json").toFile());
+        long stepsPerEpoch = report.path("config").path("steps_per_epoch").asLong();
+        List<JsonNode> epochEnds = new ArrayList<>();
+        for (JsonNode epoch : report.path("epochs")) {
+            if (epoch.path("steps").asLong() % stepsPerEpoch == 0 && epoch.has("rank0_time")) {
+                epochEnds.add(epoch.path("rank0_time"));
+            }
+        }
+        String whole = split(report.path("rank0_time"), null);
+        String steady = epochEnds.size() > warmupEpochs
+                ? split(epochEnds.get(epochEnds.size() - 1), epochEnds.get(warmupEpochs - 1)) : "n/a";
+        return "(" + name + ") rank 0 per step: steady " + steady + "; whole run " + whole;
+    }
+
+    /** compute / push / pull / waiting in ms per step between two cumulative readings ({@code from} null: zero). */
+    private static String split(JsonNode to, JsonNode from) {
+        String[] names = {"steps", "compute_seconds", "push_seconds", "pull_seconds", "waiting_seconds"};
+        double steps = to.path(names[0]).asDouble() - (from == null ? 0 : from.path(names[0]).asDouble());
+        double[] ms = new double[4];
+        for (int i = 0; i < 4; i++) {
+            ms[i] = 1e3 * (to.path(names[i + 1]).asDouble() - (from == null ? 0 : from.path(names[i + 1]).asDouble()))
+                    / Math.max(1, steps);
+        }
+        return String.format(Locale.ROOT, "compute %.2f ms, push %.2f, pull (incl. the shards' step) %.2f, waiting"
+                + " for the plan %.2f", ms[0], ms[1], ms[2], ms[3]);
     }
 
     /** A larcps report.json as a {@link TrainRun}: one epoch end per evaluation after a whole epoch. */

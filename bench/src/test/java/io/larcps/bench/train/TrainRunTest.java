@@ -57,4 +57,24 @@ class TrainRunTest {
         assertThat(run.finalAccuracy()).isEqualTo(0.85);
         assertThat(run.wallSeconds()).isEqualTo(41.0);
     }
+
+    @Test
+    void rankZeroTimeSplitsIntoWholeRunAndSteadyEpochs(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        String json = """
+                {"config": {"steps_per_epoch": 100},
+                 "epochs": [{"steps": 100, "rank0_time": {"steps": 100, "compute_seconds": 2.0, "push_seconds": 0.5,
+                                                          "pull_seconds": 1.0, "waiting_seconds": 0.1}},
+                            {"steps": 200, "rank0_time": {"steps": 200, "compute_seconds": 2.8, "push_seconds": 0.6,
+                                                          "pull_seconds": 1.2, "waiting_seconds": 0.12}}],
+                 "rank0_time": {"steps": 200, "compute_seconds": 2.8, "push_seconds": 0.6, "pull_seconds": 1.2,
+                                "waiting_seconds": 0.12}}
+                """;
+        java.nio.file.Files.writeString(dir.resolve("report.json"), json);
+
+        assertThat(TrainBench.workerTime("a", dir, 1)).isEqualTo("(a) rank 0 per step: steady compute 8.00 ms,"
+                + " push 1.00, pull (incl. the shards' step) 2.00, waiting for the plan 0.20; whole run compute 14.00 ms,"
+                + " push 3.00, pull (incl. the shards' step) 6.00, waiting for the plan 0.60");
+        assertThat(TrainBench.workerTime("a", dir, 2)).contains("steady n/a");
+    }
 }
