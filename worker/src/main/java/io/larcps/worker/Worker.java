@@ -89,6 +89,8 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     private StepPlan pendingPlan;
     private boolean stepRunning;
     private long finalVersion = -1;
+    /** Whether the outcome (finished or gave up) was reported: a worker that stops without one reports that. */
+    private boolean reported;
     private final StepTimes.Accumulator times = new StepTimes.Accumulator();
     private StepTimes.Step currentStep;
 
@@ -276,6 +278,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     private Behavior<Command> onFinalWeights() {
         getContext().getLog().info("worker {} (rank {}) finished with version {}", setup.workerId(), rank, heldVersion);
         coordinator.tell(new CoordinatorProtocol.WorkerDone(setup.jobId(), rank));
+        reported = true;
         reportTo.tell(new Finished(rank, finalVersion, weights, times.total()));
         return Behaviors.stopped();
     }
@@ -288,6 +291,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     }
 
     private Behavior<Command> giveUp(String reason) {
+        reported = true;
         reportTo.tell(new GaveUp(reason));
         return Behaviors.stopped();
     }
@@ -295,6 +299,11 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     private Behavior<Command> onPostStop() {
         if (client != null) {
             client.close();
+        }
+        if (!reported) {
+            // Stopped by a failure in this actor or from outside: whoever waits for the outcome must not hang.
+            reportTo.tell(new GaveUp("worker " + setup.workerId() + " stopped before its job ended"
+                    + " (a failure in the worker is logged above)"));
         }
         return this;
     }
