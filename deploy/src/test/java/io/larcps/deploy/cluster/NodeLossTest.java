@@ -3,12 +3,10 @@ package io.larcps.deploy.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.larcps.proto.control.StepPlan;
-import io.larcps.proto.control.TensorLayout;
 import io.larcps.server.coordinator.JobSpec;
 import io.larcps.server.coordinator.TrainingCoordinator;
 import io.larcps.server.optim.OptimizerSettings;
 import io.larcps.server.optim.ScheduleSettings;
-import io.larcps.worker.GradientSource;
 import io.larcps.worker.Worker;
 import io.larcps.worker.synthetic.SyntheticMlp;
 import java.time.Duration;
@@ -22,17 +20,9 @@ class NodeLossTest {
     private static final int STEPS = 400;
 
     /** The synthetic model, slowed down so the job is still running when the node leaves. */
-    private static final class SlowMlp implements GradientSource {
-        private final SyntheticMlp model = new SyntheticMlp(2048, 20, 16, 5, 42);
-
-        @Override
-        public TensorLayout layout() {
-            return model.layout();
-        }
-
-        @Override
-        public float[][] initialWeights() {
-            return model.initialWeights();
+    private static final class SlowMlp extends DelegatingSource {
+        SlowMlp() {
+            super(new SyntheticMlp(2048, 20, 16, 5, 42));
         }
 
         @Override
@@ -42,7 +32,7 @@ class NodeLossTest {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            return model.compute(weights, plan, participantIndex);
+            return super.compute(weights, plan, participantIndex);
         }
     }
 

@@ -2,7 +2,6 @@ package io.larcps.deploy.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.larcps.proto.control.StepPlan;
 import io.larcps.proto.control.TensorLayout;
 import io.larcps.proto.frame.FrameSettings;
 import io.larcps.proto.protocol.CoordinatorProtocol;
@@ -35,12 +34,12 @@ class WorkerOutcomeTest {
     }
 
     /** The synthetic model, whose layout fails from its {@code failFrom}-th call on. */
-    private static final class BreakingSource implements GradientSource {
-        private final SyntheticMlp model = new SyntheticMlp(64, 8, 4, 3, 1);
+    private static final class BreakingSource extends DelegatingSource {
         private final AtomicInteger calls = new AtomicInteger();
         private final int failFrom;
 
         BreakingSource(int failFrom) {
+            super(new SyntheticMlp(64, 8, 4, 3, 1));
             this.failFrom = failFrom;
         }
 
@@ -49,17 +48,7 @@ class WorkerOutcomeTest {
             if (calls.incrementAndGet() >= failFrom) {
                 throw new IllegalStateException("layout broke");
             }
-            return model.layout();
-        }
-
-        @Override
-        public float[][] initialWeights() {
-            return model.initialWeights();
-        }
-
-        @Override
-        public Contribution compute(float[][] weights, StepPlan plan, int participantIndex) {
-            return model.compute(weights, plan, participantIndex);
+            return super.layout();
         }
     }
 
