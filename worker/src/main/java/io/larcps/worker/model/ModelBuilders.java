@@ -132,6 +132,7 @@ public final class ModelBuilders {
      * {@code log10stdev}).
      */
     public static Dl4jNetwork resnet50(int classes, int inputSize, long seed) {
+        Nd4jRuntime.requireBackend();
         if (inputSize < RESNET50_MIN_SIZE) {
             throw new IllegalArgumentException("resnet50 needs images of at least " + RESNET50_MIN_SIZE + " px, got " + inputSize);
         }
@@ -163,6 +164,7 @@ public final class ModelBuilders {
     }
 
     private static NeuralNetConfiguration.Builder base(long seed) {
+        Nd4jRuntime.requireBackend();
         return new NeuralNetConfiguration.Builder()
                 .seed(seed)
                 .dataType(DataType.FLOAT)

@@ -21,11 +21,42 @@ public final class Nd4jRuntime {
     private Nd4jRuntime() {
     }
 
+    /**
+     * Loads ND4J's backend, or fails with an {@link IllegalStateException} that says which backend this
+     * build carries and what it needs, instead of the class-initialisation error ND4J throws.
+     */
+    public static synchronized void requireBackend() {
+        try {
+            Nd4j.getBackend();
+        } catch (ExceptionInInitializerError | NoClassDefFoundError e) {
+            Throwable cause = e;
+            while (cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            throw new IllegalStateException("no ND4J backend could be loaded (" + cause.getMessage() + "). This build "
+                    + "carries " + (onClasspath("org.nd4j.linalg.jcublas.JCublasBackend")
+                            ? "the CUDA backend (built with -Pcuda), which needs an NVIDIA GPU of the Kepler to Ampere"
+                                    + " generations, its driver (libcuda.so.1) and CUDA 11.6 with cuDNN 8.3"
+                            : "the CPU backend (nd4j-native for linux-x86_64)")
+                    + "; see the ND4J warnings above for the library that failed", e);
+        }
+    }
+
+    private static boolean onClasspath(String className) {
+        try {
+            Class.forName(className, false, Nd4jRuntime.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException e) {
+            return false;
+        }
+    }
+
     /** Applies the defaults once per JVM; later calls do nothing. */
     public static synchronized void configure() {
         if (configured) {
             return;
         }
+        requireBackend();
         String value = System.getProperty(THREADS_PROPERTY, System.getenv(THREADS_ENV));
         int threads = Math.min(Nd4j.getEnvironment().maxThreads(), Runtime.getRuntime().availableProcessors());
         if (value != null && !value.isBlank()) {
