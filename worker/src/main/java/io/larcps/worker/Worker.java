@@ -22,6 +22,7 @@ import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One worker (one device): registers with the coordinator, then per step computes its part of the
@@ -74,6 +75,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     }
 
     private static final Duration REGISTRATION_RETRY = Duration.ofSeconds(2);
+    private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
 
     private final WorkerSetup setup;
     private final ActorRef<Outcome> reportTo;
@@ -188,8 +190,8 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
                 ShardRouting.of(registered.assignment(), setup.source().layout()), setup.eventLoops(),
                 setup.maxBytesInFlight(), inProcessDataPlane);
         ParameterClient connecting = client;
-        Logger log = getContext().getLog();
-        CompletableFuture<Void> ready = client.connect().thenRun(() -> log.info("worker {} reaches its shards {}",
+        // A plain logger: the actor's own may only be used on the actor's thread.
+        CompletableFuture<Void> ready = client.connect().thenRun(() -> LOG.info("worker {} reaches its shards {}",
                 setup.workerId(), connecting.inProcess() ? "in process (no socket)" : "over TCP"));
         if (rank == 0) {
             ready = ready.thenCompose(connected -> client.seed(setup.source().initialWeights()));

@@ -51,13 +51,20 @@ final class WeightsCache implements AutoCloseable {
         if (current == null || current.content != contentVersion) {
             Encoding next = spare != null && spare.idle() ? spare : null;
             if (next == null) {
-                if (spare != null) {
-                    spare.release();
+                // Let go of a busy spare before allocating, so a failed allocation cannot leave a
+                // released set behind to be reused or released again.
+                Encoding busy = spare;
+                spare = null;
+                if (busy != null) {
+                    busy.release();
                 }
                 next = allocate(tensors);
+            } else {
+                spare = null;
             }
-            spare = current;
+            Encoding previous = current;
             current = next;
+            spare = previous;
             current.fill(contentVersion, tensors);
         }
         for (int i = 0; i < current.bodies.length; i++) {
@@ -135,6 +142,8 @@ final class WeightsCache implements AutoCloseable {
         }
 
         void fill(long contentVersion, Map<Integer, TensorState> tensors) {
+            // Half-written bodies must never pass for any version.
+            content = -1;
             for (int i = 0; i < bodies.length; i++) {
                 FrameHeader header = headers[i];
                 ByteBuf body = bodies[i].clear();

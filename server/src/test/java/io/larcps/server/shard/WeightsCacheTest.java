@@ -1,6 +1,7 @@
 package io.larcps.server.shard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.larcps.proto.data.ErrorCode;
 import io.larcps.proto.data.FrameHeader;
@@ -11,7 +12,11 @@ import io.larcps.proto.frame.TensorChunker;
 import io.larcps.proto.frame.TensorFrame;
 import io.larcps.server.optim.TensorState;
 import io.larcps.server.transport.FrameSink;
+import io.netty.buffer.AbstractByteBufAllocator;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -91,6 +96,50 @@ class WeightsCacheTest {
         assertThat(slow.tensor(4, 0, 4)).containsExactly(sentAtVersionZero);
         assertThat(cache.allocations()).as("the held set is replaced, not reused").isEqualTo(3);
         slow.releaseAll();
+    }
+
+    @Test
+    void aFailedAllocationLeavesNoReleasedSetBehind() {
+        boolean[] failing = {false};
+        ByteBufAllocator allocator = new AbstractByteBufAllocator(true) {
+            @Override
+            protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
+                return Unpooled.buffer(initialCapacity, maxCapacity);
+            }
+
+            @Override
+            protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
+                if (failing[0]) {
+                    throw new OutOfMemoryError("no direct memory (test)");
+                }
+                return Unpooled.directBuffer(initialCapacity, maxCapacity);
+            }
+
+            @Override
+            public boolean isDirectBufferPooled() {
+                return false;
+            }
+        };
+        try (WeightsCache cache = new WeightsCache("job", new TensorChunker(new FrameSettings(1 << 20, 16)), allocator)) {
+            Holding slow = new Holding();
+            setWeights(0);
+            cache.send(0, 0, tensors, slow);
+            float[] sentAtVersionZero = tensors.get(4).weights().clone();
+            setWeights(1000);
+            cache.send(1, 1, tensors, peer);
+            peer.releaseAll();
+            failing[0] = true;
+            setWeights(2000);
+            // Both sets are taken (version 0 is still queued to the slow peer): a new one is needed and fails.
+            assertThatThrownBy(() -> cache.send(2, 2, tensors, peer)).isInstanceOf(OutOfMemoryError.class);
+            failing[0] = false;
+
+            assertThat(slow.tensor(4, 0, 4)).as("the queued frames keep their bytes").containsExactly(sentAtVersionZero);
+            slow.releaseAll();
+            cache.send(2, 2, tensors, peer);
+            assertThat(peer.tensor(4, 0, 4)).containsExactly(tensors.get(4).weights());
+            peer.releaseAll();
+        }
     }
 
     /** A peer that keeps the frames it is sent, as a socket queue does until they are written. */
