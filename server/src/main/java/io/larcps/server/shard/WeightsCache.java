@@ -68,9 +68,10 @@ final class WeightsCache implements AutoCloseable {
             current.fill(contentVersion, tensors);
         }
         for (int i = 0; i < current.bodies.length; i++) {
-            sink.send(new TensorFrame(current.headers[i].toBuilder().setStep(label).build(),
+            sink.write(new TensorFrame(current.headers[i].toBuilder().setStep(label).build(),
                     current.bodies[i].retainedDuplicate()));
         }
+        sink.flush();
     }
 
     /** How many sets of bodies were allocated so far: 2 when every pull finished before the next version. */

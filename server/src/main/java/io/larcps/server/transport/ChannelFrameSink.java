@@ -7,6 +7,7 @@ import io.larcps.proto.data.FrameKind;
 import io.larcps.proto.frame.TensorFrame;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,12 +23,24 @@ final class ChannelFrameSink implements FrameSink {
 
     @Override
     public void send(TensorFrame frame) {
-        channel.writeAndFlush(frame).addListener(future -> {
-            if (!future.isSuccess()) {
-                LOG.warn("could not send {} for tensor {} to {}: {}", frame.header().getKind(),
-                        frame.header().getTensorId(), describe(), future.cause().toString());
-            }
-        });
+        channel.writeAndFlush(frame).addListener(future -> logFailure(frame, future));
+    }
+
+    @Override
+    public void write(TensorFrame frame) {
+        channel.write(frame).addListener(future -> logFailure(frame, future));
+    }
+
+    @Override
+    public void flush() {
+        channel.flush();
+    }
+
+    private void logFailure(TensorFrame frame, Future<?> future) {
+        if (!future.isSuccess()) {
+            LOG.warn("could not send {} for tensor {} to {}: {}", frame.header().getKind(),
+                    frame.header().getTensorId(), describe(), future.cause().toString());
+        }
     }
 
     @Override

@@ -69,6 +69,26 @@ class WeightsCacheTest {
     }
 
     @Test
+    void aPullIsWrittenFrameByFrameAndFlushedOnce() {
+        List<String> calls = new ArrayList<>();
+        Holding counting = new Holding() {
+            @Override
+            public void write(TensorFrame frame) {
+                calls.add("write");
+                send(frame);
+            }
+
+            @Override
+            public void flush() {
+                calls.add("flush");
+            }
+        };
+        cache.send(0, 0, tensors, counting);
+        assertThat(calls).containsExactly("write", "write", "write", "write", "flush");
+        counting.releaseAll();
+    }
+
+    @Test
     void versionsWhoseFramesWereWrittenReuseTwoSetsOfBuffers() {
         for (int version = 0; version < 6; version++) {
             setWeights(version * 1000);
@@ -143,7 +163,7 @@ class WeightsCacheTest {
     }
 
     /** A peer that keeps the frames it is sent, as a socket queue does until they are written. */
-    private static final class Holding implements FrameSink {
+    private static class Holding implements FrameSink {
         final List<TensorFrame> held = new ArrayList<>();
 
         @Override
