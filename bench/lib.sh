@@ -14,3 +14,15 @@ bench_jar() {
   fi
   echo "${jars[0]}"
 }
+
+# Usage: bench_layout ROOT -> prints the ResNet-50 layout JSON: $LARCPS_LAYOUT, else the path the
+# build wrote into bench.properties; exits 2 when it is not readable.
+bench_layout() {
+  local props="$1/bench/target/classes/io/larcps/bench/bench.properties"
+  local layout=${LARCPS_LAYOUT:-$(sed -n 's/^layout=//p' "$props")}
+  if [[ ! -r $layout ]]; then
+    echo "layout $layout is not readable: set LARCPS_LAYOUT to resnet50.json" >&2
+    exit 2
+  fi
+  echo "$layout"
+}

@@ -61,11 +61,7 @@ jar=$(bench_jar "$build" "$root")
 # The build wrote the parent pom's javacpp.cachedir and the layout path here; forks must agree with it.
 props="$bench/target/classes/io/larcps/bench/bench.properties"
 cachedir=$(sed -n 's/^javacpp\.cachedir=//p' "$props")
-layout=${LARCPS_LAYOUT:-$(sed -n 's/^layout=//p' "$props")}
-if [[ ! -r $layout ]]; then
-  echo "layout $layout is not readable: set LARCPS_LAYOUT to resnet50.json" >&2
-  exit 2
-fi
+layout=$(bench_layout "$root")
 
 # getconf, not nproc: GNU nproc reports OMP_NUM_THREADS when it is set.
 cpu_model=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)

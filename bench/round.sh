@@ -72,12 +72,7 @@ done
 # shellcheck source=bench/lib.sh
 source "$bench/lib.sh"
 jar=$(bench_jar "$build" "$root")
-props="$bench/target/classes/io/larcps/bench/bench.properties"
-layout=${LARCPS_LAYOUT:-$(sed -n 's/^layout=//p' "$props")}
-if [[ ! -r $layout ]]; then
-  echo "layout $layout is not readable: set LARCPS_LAYOUT to resnet50.json" >&2
-  exit 2
-fi
+layout=$(bench_layout "$root")
 has_out=false
 for arg in "${driver[@]}"; do [[ $arg == --out ]] && has_out=true; done
 $has_out || driver+=(--out "$bench/target/round")
