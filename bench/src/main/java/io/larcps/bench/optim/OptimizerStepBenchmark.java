@@ -1,27 +1,13 @@
 package io.larcps.bench.optim;
 
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Threads;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One full optimizer step (LARC + momentum SGD) over the 161 ResNet-50 tensors, 25,557,032 floats,
  * single-threaded, in three implementations. Each operation is 20-100 ms, so 2 s iterations hold
  * enough of them; three forks expose fork-to-fork variation (page placement, JIT) on a noisy box.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(value = 3, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx6g"})
-@Threads(1)
-public class OptimizerStepBenchmark {
+public class OptimizerStepBenchmark extends StandardSettings {
 
     /** The shipped {@code LayerwiseOptimizer}: a norm pass and a fused update pass per tensor. */
     @Benchmark

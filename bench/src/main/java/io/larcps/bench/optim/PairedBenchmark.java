@@ -1,14 +1,6 @@
 package io.larcps.bench.optim;
 
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Threads;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Cross-check for the bandwidth ratio: a triad and a vector-kernel step alternate within one operation,
@@ -16,13 +8,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code triad} and {@code larcps} benchmarks run minutes apart; here both halves of every ratio see the
  * same conditions.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(value = 3, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx6g"})
-@Threads(1)
-public class PairedBenchmark {
+public class PairedBenchmark extends StandardSettings {
 
     @Benchmark
     public double paired(PairedState state, PairedTimes times) {

@@ -1,27 +1,13 @@
 package io.larcps.bench.optim;
 
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Threads;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Diagnosis, not a variant: the vector kernel's norm pass (reads p, g: 8 B/parameter) and update pass
  * (reads p, g, m, writes p, m: 20 B) each over the whole parameter set on its own. Their sum against
  * the {@code larcps} step shows how much the update pass gains from finding p and g still in cache.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(value = 3, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx6g"})
-@Threads(1)
-public class StepPassesBenchmark {
+public class StepPassesBenchmark extends StandardSettings {
 
     @Benchmark
     public double normPass(PassesState state) {

@@ -1,13 +1,14 @@
 package io.larcps.bench.round;
 
+import io.larcps.proto.control.DType;
+import io.larcps.proto.control.TensorSpec;
+import io.larcps.server.coordinator.ShardPlacement;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 
 /**
- * Which tensors each parameter shard owns, by the coordinator's rule (largest tensor first, onto the
- * shard with the fewest bytes so far, lowest index on ties). The coordinator's own class is
- * package-private in {@code server}; {@code ShardPlacementReplicaTest} keeps this copy equal to it.
+ * Which tensors each parameter shard owns, for a layout given as FLOAT32 element counts: the
+ * coordinator's own placement ({@link ShardPlacement}), so the benchmark measures what a job does.
  */
 public final class ShardShares {
     private ShardShares() {
@@ -15,24 +16,11 @@ public final class ShardShares {
 
     /** @return for each tensor (by position) its shard */
     public static int[] assign(int[] elements, int shards) {
-        List<Integer> order = new ArrayList<>();
+        List<TensorSpec> tensors = new ArrayList<>(elements.length);
         for (int i = 0; i < elements.length; i++) {
-            order.add(i);
+            tensors.add(TensorSpec.newBuilder().setName("t" + i).setDtype(DType.FLOAT32).addShape(elements[i]).build());
         }
-        order.sort(Comparator.comparingLong((Integer i) -> -(long) elements[i]).thenComparingInt(i -> i));
-        long[] load = new long[shards];
-        int[] shardOf = new int[elements.length];
-        for (int tensor : order) {
-            int lightest = 0;
-            for (int s = 1; s < shards; s++) {
-                if (load[s] < load[lightest]) {
-                    lightest = s;
-                }
-            }
-            shardOf[tensor] = lightest;
-            load[lightest] += elements[tensor];
-        }
-        return shardOf;
+        return ShardPlacement.assign(tensors, shards);
     }
 
     /** FLOAT32 bytes each shard owns under {@code shardOf}. */

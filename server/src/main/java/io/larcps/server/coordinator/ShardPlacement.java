@@ -11,12 +11,12 @@ import java.util.List;
  * (lowest index on ties). Deterministic, so every run of a job places the same way. Tensors are never
  * split: LARC needs each layer's whole norms.
  */
-final class ShardPlacement {
+public final class ShardPlacement {
     private ShardPlacement() {
     }
 
     /** @return for each tensor (by position in {@code tensors}) its shard */
-    static int[] assign(List<TensorSpec> tensors, int shards) {
+    public static int[] assign(List<TensorSpec> tensors, int shards) {
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < tensors.size(); i++) {
             order.add(i);
