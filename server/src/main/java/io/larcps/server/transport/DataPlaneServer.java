@@ -115,7 +115,9 @@ public final class DataPlaneServer implements AutoCloseable {
             inProcessChannel.close().syncUninterruptibly();
         }
         serverChannel.close().syncUninterruptibly();
-        inProcessGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        // A quiet period, not 0: a worker's side of an in-VM connection answers the close with a task
+        // on this loop, which a terminated loop would refuse with a warning and a stack trace.
+        inProcessGroup.shutdownGracefully(100, 2000, TimeUnit.MILLISECONDS).syncUninterruptibly();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

@@ -41,6 +41,7 @@ final class ShardChannels {
      * longer or faster links.
      */
     static final int SOCKET_BUFFER_BYTES = 4 << 20;
+    private static final long IN_PROCESS_QUIET_MILLIS = 100;
 
     private final ShardRouting routing;
     private final FrameSettings settings;
@@ -187,8 +188,10 @@ final class ShardChannels {
         closed = true;
         channels.values().forEach(Channel::close);
         if (inProcessGroup != null) {
-            // Not awaited: close() may run on an event loop; queued closes still run first.
-            inProcessGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+            // Not awaited: close() may run on an event loop. A quiet period, not 0: the shard's side of
+            // each in-VM connection answers the close with a task on this loop, which a terminated
+            // loop would refuse with a warning and a stack trace.
+            inProcessGroup.shutdownGracefully(IN_PROCESS_QUIET_MILLIS, 2000, TimeUnit.MILLISECONDS);
         }
     }
 }
