@@ -28,7 +28,7 @@ final class WeightsExport {
             TensorSpec spec = layout.getTensors(i);
             String file = String.format("%03d-%s.npy", i, spec.getName().replaceAll("[^A-Za-z0-9._-]", "_"));
             long[] shape = spec.getShapeList().stream().mapToLong(Long::longValue).toArray();
-            NpyFiles.write(directory.resolve(file), shape, weights[i]);
+            NpyFiles.write(directory.resolve(file), shape, spec.getColumnMajor(), weights[i]);
             ObjectNode entry = tensors.addObject();
             entry.put("name", spec.getName());
             entry.put("file", file);

@@ -9,6 +9,8 @@ import io.larcps.proto.protocol.CoordinatorProtocol.WorkerEvent;
 import io.larcps.worker.transport.ParameterClient;
 import io.larcps.worker.transport.ShardRouting;
 import java.time.Duration;
+import java.util.NavigableMap;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -88,7 +90,8 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     private ParameterClient client;
     private int rank = -1;
     private long heldVersion = -1;
-    private StepPlan pendingPlan;
+    /** Plans not yet run, by step: the coordinator sends a synchronous job's plans a step early. */
+    private final NavigableMap<Long, StepPlan> plans = new TreeMap<>();
     private boolean stepRunning;
     private long finalVersion = -1;
     /** Whether the outcome (finished or gave up) was reported: a worker that stops without one reports that. */
@@ -167,7 +170,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
         } else if (event instanceof CoordinatorProtocol.Rejected rejected) {
             return giveUp("the coordinator refused this worker: " + rejected.rejected().getReason());
         } else if (event instanceof CoordinatorProtocol.StepPlanned planned) {
-            pendingPlan = planned.plan();
+            plans.put(planned.plan().getStep(), planned.plan());
             return startStepIfReady();
         } else if (event instanceof CoordinatorProtocol.JobFailed failed) {
             return giveUp("job " + failed.jobId() + " failed: " + failed.reason());
@@ -201,11 +204,11 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     }
 
     private Behavior<Command> startStepIfReady() {
-        if (stepRunning || pendingPlan == null || pendingPlan.getStep() != heldVersion) {
+        plans.headMap(heldVersion, false).clear();
+        if (stepRunning || !plans.containsKey(heldVersion)) {
             return this;
         }
-        StepPlan plan = pendingPlan;
-        pendingPlan = null;
+        StepPlan plan = plans.remove(heldVersion);
         stepRunning = true;
         int participant = plan.getParticipantRanksList().indexOf(rank);
         long step = plan.getStep();

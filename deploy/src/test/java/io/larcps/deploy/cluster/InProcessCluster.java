@@ -37,12 +37,25 @@ final class InProcessCluster implements AutoCloseable {
     private final EventLoopGroup clientLoops = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     private final TestProbe<TrainingCoordinator.Event> events;
     private final TestProbe<Worker.Outcome> outcomes;
+    private final ActorTestKit workerNode;
 
     /**
      * @param psNodes ps nodes in all, the first of which also coordinates
      * @param sources one gradient source per worker actor
      */
     InProcessCluster(JobSpec job, int psNodes, IntFunction<GradientSource> sources) throws InterruptedException {
+        this(job, psNodes);
+        FrameSettings frames = FrameSettings.fromConfig(workerNode.system().settings().config());
+        for (int w = 0; w < job.workers(); w++) {
+            GradientSource source = sources.apply(w);
+            WorkerSetup setup = new WorkerSetup(job.jobId(), "worker-" + w, "127.0.0.1", w, job.batchPerWorker(), source,
+                    frames, 8 << 20, clientLoops, "larcps.worker.compute-dispatcher", 0);
+            workerNode.spawn(Worker.create(setup, outcomes.getRef()), "worker-" + w);
+        }
+    }
+
+    /** The cluster without worker actors: a test plays the workers on {@link #workerNode()}. */
+    InProcessCluster(JobSpec job, int psNodes) throws InterruptedException {
         ActorTestKit first = node(List.of(ParameterServerNode.COORDINATOR_ROLE, ParameterServerNode.PS_ROLE), psNodes);
         events = first.createTestProbe(TrainingCoordinator.Event.class);
         ParameterServerNode.start(first.system(), Optional.of(job), events.getRef());
@@ -51,17 +64,10 @@ final class InProcessCluster implements AutoCloseable {
                     events.getRef());
         }
         awaitUp(psNodes);
-        ActorTestKit workers = node(List.of(ParameterServerNode.WORKER_ROLE), psNodes);
-        ParameterServerNode.start(workers.system(), Optional.empty(), events.getRef());
+        workerNode = node(List.of(ParameterServerNode.WORKER_ROLE), psNodes);
+        ParameterServerNode.start(workerNode.system(), Optional.empty(), events.getRef());
         awaitUp(psNodes + 1);
-        outcomes = workers.createTestProbe(Worker.Outcome.class);
-        FrameSettings frames = FrameSettings.fromConfig(workers.system().settings().config());
-        for (int w = 0; w < job.workers(); w++) {
-            GradientSource source = sources.apply(w);
-            WorkerSetup setup = new WorkerSetup(job.jobId(), "worker-" + w, "127.0.0.1", w, job.batchPerWorker(), source,
-                    frames, 8 << 20, clientLoops, "larcps.worker.compute-dispatcher", 0);
-            workers.spawn(Worker.create(setup, outcomes.getRef()), "worker-" + w);
-        }
+        outcomes = workerNode.createTestProbe(Worker.Outcome.class);
     }
 
     private ActorTestKit node(List<String> roles, int psNodes) {
@@ -98,6 +104,16 @@ final class InProcessCluster implements AutoCloseable {
     /** Stops node {@code index} (0 is the coordinator's; the ps nodes follow, the workers' node is last). */
     void stopNode(int index) {
         nodes.get(index).shutdownTestKit();
+    }
+
+    /** The node with the worker role. */
+    ActorTestKit workerNode() {
+        return workerNode;
+    }
+
+    /** Netty event loops for data-plane clients on the worker node. */
+    EventLoopGroup clientLoops() {
+        return clientLoops;
     }
 
     TestProbe<Worker.Outcome> outcomes() {

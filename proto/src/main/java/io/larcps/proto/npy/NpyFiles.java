@@ -14,8 +14,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Float32 tensors as NumPy {@code .npy} files (format version 1.0, little-endian, C order), so numpy
- * and PyTorch users read weights and checkpoints with {@code numpy.load}. Writes go to a temporary
+ * Float32 tensors as NumPy {@code .npy} files (format version 1.0, little-endian, in C or Fortran order
+ * as the values are held), so numpy and PyTorch users read weights and checkpoints with
+ * {@code numpy.load}, which gives the same array either way. Writes go to a temporary
  * file renamed into place: a reader never sees half a tensor.
  */
 public final class NpyFiles {
@@ -23,14 +24,15 @@ public final class NpyFiles {
     private static final Pattern HEADER = Pattern.compile(
             "\\{'descr': '([<>|]?f4)', 'fortran_order': (True|False), 'shape': \\(([0-9, ]*)\\), *\\}");
 
-    /** A tensor read back: its shape and its values, row-major. */
-    public record Tensor(long[] shape, float[] values) {
+    /** A tensor read back: its shape and its values, column-major if {@code fortranOrder}, else row-major. */
+    public record Tensor(long[] shape, boolean fortranOrder, float[] values) {
     }
 
     private NpyFiles() {
     }
 
-    public static void write(Path file, long[] shape, float[] values) throws IOException {
+    /** Writes {@code values}, which are in column-major order for {@code shape} if {@code fortranOrder}. */
+    public static void write(Path file, long[] shape, boolean fortranOrder, float[] values) throws IOException {
         long elements = Arrays.stream(shape).reduce(1, Math::multiplyExact);
         if (elements != values.length) {
             throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds " + elements
@@ -41,7 +43,8 @@ public final class NpyFiles {
             dims.append(dim).append(", ");
         }
         String shapeText = shape.length == 1 ? dims.toString().trim() : dims.toString().replaceAll(", $", "");
-        String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (" + shapeText + "), }";
+        String dict = "{'descr': '<f4', 'fortran_order': " + (fortranOrder ? "True" : "False") + ", 'shape': ("
+                + shapeText + "), }";
         // Magic (6) + version (2) + length (2) + dict + padding + newline, a multiple of 64 bytes.
         int unpadded = 10 + dict.length() + 1;
         int padding = (64 - unpadded % 64) % 64;
@@ -81,8 +84,8 @@ public final class NpyFiles {
         byte[] header = new byte[headerLength];
         bytes.get(header);
         Matcher matcher = HEADER.matcher(new String(header, StandardCharsets.US_ASCII).trim());
-        if (!matcher.matches() || matcher.group(1).startsWith(">") || matcher.group(2).equals("True")) {
-            throw new IOException(file + ": only little-endian float32 in C order is supported, header is "
+        if (!matcher.matches() || matcher.group(1).startsWith(">")) {
+            throw new IOException(file + ": only little-endian float32 is supported, header is "
                     + new String(header, StandardCharsets.US_ASCII).trim());
         }
         long[] shape = Arrays.stream(matcher.group(3).split(",")).map(String::trim).filter(s -> !s.isEmpty())
@@ -94,6 +97,6 @@ public final class NpyFiles {
         }
         float[] values = new float[(int) elements];
         bytes.asFloatBuffer().get(values);
-        return new Tensor(shape, values);
+        return new Tensor(shape, matcher.group(2).equals("True"), values);
     }
 }

@@ -40,8 +40,8 @@ import org.apache.pekko.cluster.typed.Subscribe;
  *
  * <p>Phases: registering (until every expected worker has registered with the same layout),
  * configuring (shards acknowledge their tensors and report their data-plane endpoints), seeding (rank 0
- * pushes its initial weights), training (one plan per step, the next once every shard has applied
- * the last), finished.
+ * pushes its initial weights), training (one plan per step, sent to the shards once every shard has
+ * applied the last, and to the workers a step earlier), finished.
  */
 public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProtocol.Request> {
 
@@ -192,6 +192,7 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
         }
         if (!job.asynchronous()) {
             roster.replyTo(rank).tell(new CoordinatorProtocol.StepPlanned(currentPlan));
+            nextPlan().ifPresent(next -> roster.replyTo(rank).tell(new CoordinatorProtocol.StepPlanned(next)));
         } else if (asynchronous.inFlight(rank, asynchronous.next(rank))) {
             roster.replyTo(rank).tell(new CoordinatorProtocol.StepPlanned(plan(asynchronous.next(rank))));
         }
@@ -352,11 +353,27 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
         return this;
     }
 
+    /**
+     * Starts step {@code step} on the shards. Workers hear of each plan one step early, the plan of step
+     * 0 excepted: a worker holds the weights of step t + 1 as soon as the last shard has sent them,
+     * before that shard's report reaches this actor, and must not then wait for the plan. A plan
+     * depends on nothing a step decides (the schedule is a function of the step, and a synchronous
+     * job's participants do not change), so it can go out early.
+     */
     private void startStep(long step) {
         currentPlan = plan(step);
         applied.clear();
         tellShards(currentPlan, ParameterShard.ALL_WORKERS);
-        roster.tellAll(new CoordinatorProtocol.StepPlanned(currentPlan));
+        if (step == 0) {
+            roster.tellAll(new CoordinatorProtocol.StepPlanned(currentPlan));
+        }
+        nextPlan().ifPresent(next -> roster.tellAll(new CoordinatorProtocol.StepPlanned(next)));
+    }
+
+    /** Synchronous mode: the plan after the current one, if the job has another step. */
+    private Optional<StepPlan> nextPlan() {
+        long next = currentPlan.getStep() + 1;
+        return next < job.totalSteps() ? Optional.of(plan(next)) : Optional.empty();
     }
 
     /** Asynchronous mode: worker {@code rank} may run its next step. */

@@ -126,7 +126,7 @@ public final class Dl4jGradientSource implements GradientSource {
         return layout;
     }
 
-    /** Copies of the seeded initial weights, row-major per tensor (running statistics: mean 0, variance 1). */
+    /** Copies of the seeded initial weights, per tensor in the layout's order (running statistics: mean 0, variance 1). */
     @Override
     public float[][] initialWeights() {
         float[][] copy = new float[initial.length][];
@@ -204,13 +204,13 @@ public final class Dl4jGradientSource implements GradientSource {
         return augmentationSeed(seed, plan.getStep());
     }
 
-    /** The network's current weights, one row-major array per tensor of the layout (a copy). */
+    /** The network's current weights, one array per tensor of the layout, in its order (a copy). */
     public float[][] currentWeights() {
         Nd4j.getAffinityManager().ensureLocation(params, AffinityManager.Location.HOST);
         return tensors.readAll(paramBuffer);
     }
 
-    /** Copies {@code weights} (one row-major array per tensor of the layout) into the network. */
+    /** Copies {@code weights} (one array per tensor of the layout, in its order) into the network. */
     public void setWeights(float[][] weights) {
         tensors.write(weights, paramBuffer, params);
     }

@@ -11,25 +11,24 @@ import org.nd4j.linalg.factory.Nd4j;
  * Copies per-tensor float arrays into and out of a network's flat parameter or gradient vector, one
  * bulk copy per tensor and no ND4J allocation. Tensors are in {@code paramTable()} order. DL4J keeps
  * every parameter as a contiguous segment of the flat vector (the gradient vector has the same
- * segments), in 'c' order (convolution weights) or in 'f' order (dense weights {@code [nIn, nOut]});
- * the arrays on this side are always row-major ('c') for the tensor's shape, so an 'f' segment is
- * transposed on the way through a scratch array.
+ * segments), in 'c' order (convolution weights) or in 'f' order (dense weights {@code [nIn, nOut]}).
+ * The arrays on this side keep each segment's own order, which the layout records per tensor
+ * ({@code column_major}), so nothing is transposed on the way in or out.
  */
 final class FlatTensors {
     private final String[] names;
     private final int[] offsets;
     private final int[] lengths;
-    /** For an 'f'-ordered matrix segment: its rows (the transposed copy needs them); 0 for 'c' segments. */
-    private final int[] fortranRows;
+    /** Whether a segment is an 'f'-ordered matrix (else it is a 'c' segment). */
+    private final boolean[] columnMajor;
     private final int totalLength;
-    private float[] scratch = new float[0];
 
     FlatTensors(Map<String, INDArray> paramTable, INDArray flat) {
         int count = paramTable.size();
         names = new String[count];
         offsets = new int[count];
         lengths = new int[count];
-        fortranRows = new int[count];
+        columnMajor = new boolean[count];
         checkFlat(flat, "parameter");
         long address = flat.data().address();
         int i = 0;
@@ -41,11 +40,8 @@ final class FlatTensors {
                 throw new IllegalStateException("parameter " + entry.getKey() + " is not a view of the flat parameter vector");
             }
             offsets[i] = Math.toIntExact(view.offset() - flat.offset());
-            if (isCContiguous(view)) {
-                fortranRows[i] = 0;
-            } else if (view.rank() == 2 && isFContiguous(view)) {
-                fortranRows[i] = Math.toIntExact(view.size(0));
-            } else {
+            columnMajor[i] = isColumnMajorMatrix(view);
+            if (!columnMajor[i] && !isCContiguous(view)) {
                 throw new IllegalStateException("parameter " + entry.getKey() + " has shape " + Arrays.toString(view.shape())
                         + ", order " + view.ordering() + " and strides " + Arrays.toString(view.stride())
                         + ", which is neither a 'c' segment nor an 'f' matrix");
@@ -83,13 +79,18 @@ final class FlatTensors {
             if (view == null) {
                 throw new IllegalStateException("the " + what + " has no " + names[t]);
             }
-            boolean sameOrder = fortranRows[t] == 0 ? isCContiguous(view) : view.rank() == 2 && isFContiguous(view);
+            boolean sameOrder = columnMajor[t] ? isColumnMajorMatrix(view) : isCContiguous(view);
             if (view.data().address() != flat.data().address() || view.offset() - flat.offset() != offsets[t]
                     || view.length() != lengths[t] || !sameOrder) {
                 throw new IllegalStateException("the " + what + " of " + names[t] + " is not laid out like the parameter"
                         + " (offset " + (view.offset() - flat.offset()) + " vs " + offsets[t] + ", order " + view.ordering() + ")");
             }
         }
+    }
+
+    /** A contiguous 'f'-ordered matrix that is not also a contiguous 'c' one (a row or column vector is both). */
+    static boolean isColumnMajorMatrix(INDArray view) {
+        return view.rank() == 2 && isFContiguous(view) && !isCContiguous(view);
     }
 
     private static boolean isCContiguous(INDArray view) {
@@ -135,6 +136,11 @@ final class FlatTensors {
         return lengths[tensor];
     }
 
+    /** Whether tensor {@code tensor}'s elements are in column-major order for its shape. */
+    boolean columnMajor(int tensor) {
+        return columnMajor[tensor];
+    }
+
     /** A direct buffer over {@code flat}'s elements (index 0 = the flat vector's first element). */
     FloatBuffer buffer(INDArray flat) {
         checkFlat(flat, "");
@@ -146,7 +152,7 @@ final class FlatTensors {
         return whole.slice();
     }
 
-    /** Writes every tensor of {@code values} (row-major) into the flat vector behind {@code target}. */
+    /** Writes every tensor of {@code values} (each in its segment's order) into the flat vector behind {@code target}. */
     void write(float[][] values, FloatBuffer target, INDArray flat) {
         if (values.length != names.length) {
             throw new IllegalArgumentException(values.length + " tensors given, the network has " + names.length);
@@ -157,43 +163,17 @@ final class FlatTensors {
                 throw new IllegalArgumentException("tensor " + t + " (" + names[t] + ") has "
                         + (value == null ? "no array" : value.length + " elements") + ", expected " + lengths[t]);
             }
-            if (fortranRows[t] == 0) {
-                target.put(offsets[t], value);
-            } else {
-                float[] transposed = scratch(lengths[t]);
-                int rows = fortranRows[t];
-                int columns = lengths[t] / rows;
-                for (int r = 0; r < rows; r++) {
-                    int from = r * columns;
-                    for (int c = 0; c < columns; c++) {
-                        transposed[c * rows + r] = value[from + c];
-                    }
-                }
-                target.put(offsets[t], transposed, 0, lengths[t]);
-            }
+            target.put(offsets[t], value);
         }
         Nd4j.getAffinityManager().tagLocation(flat, AffinityManager.Location.HOST);
     }
 
-    /** Reads tensor {@code t} (row-major) out of the flat vector behind {@code source}. */
+    /** Reads tensor {@code t} (in its segment's order) out of the flat vector behind {@code source}. */
     void read(int t, FloatBuffer source, float[] into) {
-        if (fortranRows[t] == 0) {
-            source.get(offsets[t], into, 0, lengths[t]);
-        } else {
-            float[] stored = scratch(lengths[t]);
-            source.get(offsets[t], stored, 0, lengths[t]);
-            int rows = fortranRows[t];
-            int columns = lengths[t] / rows;
-            for (int r = 0; r < rows; r++) {
-                int to = r * columns;
-                for (int c = 0; c < columns; c++) {
-                    into[to + c] = stored[c * rows + r];
-                }
-            }
-        }
+        source.get(offsets[t], into, 0, lengths[t]);
     }
 
-    /** Every tensor, row-major, in new arrays. */
+    /** Every tensor, each in its segment's order, in new arrays. */
     float[][] readAll(FloatBuffer source) {
         float[][] values = new float[names.length][];
         for (int t = 0; t < names.length; t++) {
@@ -201,12 +181,5 @@ final class FlatTensors {
             read(t, source, values[t]);
         }
         return values;
-    }
-
-    private float[] scratch(int length) {
-        if (scratch.length < length) {
-            scratch = new float[length];
-        }
-        return scratch;
     }
 }

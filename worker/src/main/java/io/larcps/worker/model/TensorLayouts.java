@@ -14,8 +14,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * The {@link TensorLayout} of a DL4J network, derived from its {@code paramTable()}: one tensor per
  * key, in the table's order (which is the order of the flat parameter vector), named as the key
  * ({@code <layer>_<param>}: {@code 0_W}, {@code res2a_branch2a_b}, {@code stem-batch1_gamma}), with the
- * view's shape and FLOAT32. BatchNorm's global mean and variance ({@code mean}, and {@code var} or
- * {@code log10stdev} as DL4J 1.0.0-M2.1 names them) are RUNNING_STATISTIC; everything else is
+ * view's shape and FLOAT32, and flagged {@code column_major} where DL4J stores the view in 'f' order
+ * (dense weights), the order the worker sends and receives it in. BatchNorm's global mean and
+ * variance ({@code mean}, and {@code var} or {@code log10stdev} as DL4J 1.0.0-M2.1 names them) are
+ * RUNNING_STATISTIC; everything else is
  * TRAINABLE. Biases ({@code b}) and BatchNorm's {@code gamma}/{@code beta} are excluded from LARC and
  * weight decay, as MLPerf does; running statistics are flagged excluded too, though the shards never
  * pass them through the optimizer anyway.
@@ -39,7 +41,8 @@ public final class TensorLayouts {
                     .setDtype(DType.FLOAT32)
                     .setKind(running ? TensorKind.RUNNING_STATISTIC : TensorKind.TRAINABLE)
                     .setExcludeFromLarc(excluded)
-                    .setExcludeFromWeightDecay(excluded);
+                    .setExcludeFromWeightDecay(excluded)
+                    .setColumnMajor(FlatTensors.isColumnMajorMatrix(view));
             for (long dim : view.shape()) {
                 spec.addShape(dim);
             }

@@ -88,14 +88,13 @@ class GradientSumTest {
         INDArray before = sgd.params().dup();
         sgd.fit(batch[0], batch[1]);
         INDArray mean = before.sub(sgd.params());
-        // params() holds the 'f'-ordered dense weights; map through the param table for row-major views.
+        // The sums keep DL4J's order of each parameter ('f' for dense weights), which is its order in params().
         float[][] timesBatch = new float[weights.length][];
         int t = 0;
         long offset = 0;
         for (INDArray view : sgd.paramTable().values()) {
-            INDArray segment = mean.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(offset, offset + view.length()))
-                    .reshape(view.ordering(), view.shape());
-            timesBatch[t] = segment.dup('c').mul(BATCH).data().asFloat();
+            INDArray segment = mean.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(offset, offset + view.length()));
+            timesBatch[t] = segment.dup().mul(BATCH).toFloatVector();
             offset += view.length();
             t++;
         }

@@ -85,7 +85,7 @@ class ModelLayoutTest {
     }
 
     @Test
-    void weightsAreRowMajorForTheReportedShapeWhateverDl4jStores() {
+    void weightsKeepDl4jsOrderWhichTheLayoutFlags() {
         Dl4jGradientSource source = new Dl4jGradientSource(Architecture.CNN, TestData.random(64, 1, 28, 28, 10, 1), 16, 3);
         float[][] weights = source.initialWeights();
         for (int t = 0; t < weights.length; t++) {
@@ -98,12 +98,18 @@ class ModelLayoutTest {
         INDArray dense = source.network().paramTable().get("8_W");
         assertThat(dense.ordering()).isEqualTo('f');
         int d = TestData.index(source, "8_W");
-        assertThat(dense.getFloat(3, 7)).isEqualTo(weights[d][3 * 256 + 7]);
-        assertThat(dense.getFloat(799, 255)).isEqualTo(weights[d][799 * 256 + 255]);
+        assertThat(source.layout().getTensors(d).getColumnMajor()).isTrue();
+        assertThat(dense.getFloat(3, 7)).isEqualTo(weights[d][7 * 800 + 3]);
+        assertThat(dense.getFloat(799, 255)).isEqualTo(weights[d][255 * 800 + 799]);
         INDArray conv = source.network().paramTable().get("4_W");
         int c = TestData.index(source, "4_W");
+        assertThat(source.layout().getTensors(c).getColumnMajor()).isFalse();
         assertThat(conv.getFloat(new long[] {2, 3, 4, 1})).isEqualTo(weights[c][((2 * 20 + 3) * 5 + 4) * 5 + 1]);
+        int bias = TestData.index(source, "8_b");
+        assertThat(source.layout().getTensors(bias).getColumnMajor()).as("a [1, 256] bias is both orders; flagged row-major")
+                .isFalse();
         assertThat(source.initialWeights()[d]).isNotEqualTo(weights[d]);
+        assertThat(source.currentWeights()[d]).isEqualTo(weights[d]);
     }
 
     @Test
