@@ -4,12 +4,15 @@ import io.larcps.proto.control.RegisterWorker;
 import io.larcps.proto.control.StepPlan;
 import io.larcps.proto.control.TensorLayout;
 import io.larcps.proto.frame.InProcessEndpoints;
+import io.larcps.proto.frame.InProcessLoop;
 import io.larcps.proto.protocol.CoordinatorProtocol;
 import io.larcps.proto.protocol.CoordinatorProtocol.WorkerEvent;
 import io.larcps.worker.transport.ParameterClient;
 import io.larcps.worker.transport.ShardRouting;
+import io.netty.channel.EventLoopGroup;
 import java.time.Duration;
 import java.util.NavigableMap;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -85,7 +88,8 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     private final Executor compute;
     private final ActorRef<WorkerEvent> events;
     private final float[][] weights;
-    private final boolean inProcessDataPlane;
+    /** Where in-VM connections to this JVM's shards run; empty when the data plane is TCP only. */
+    private final Optional<EventLoopGroup> inProcessLoop;
     private ActorRef<CoordinatorProtocol.Request> coordinator;
     private ParameterClient client;
     private int rank = -1;
@@ -111,7 +115,8 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
         this.timers = timers;
         this.compute = context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(setup.computeDispatcher()));
         this.events = context.messageAdapter(WorkerEvent.class, FromCoordinator::new);
-        this.inProcessDataPlane = InProcessEndpoints.enabled(context.getSystem().settings().config());
+        this.inProcessLoop = InProcessEndpoints.enabled(context.getSystem().settings().config())
+                ? Optional.of(InProcessLoop.get(context.getSystem()).group()) : Optional.empty();
         TensorLayout layout = setup.source().layout();
         this.weights = new float[layout.getTensorsCount()][];
         for (int i = 0; i < weights.length; i++) {
@@ -191,7 +196,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
                 registered.registered().getWorldSize());
         client = new ParameterClient(setup.frames(), setup.jobId(), rank,
                 ShardRouting.of(registered.assignment(), setup.source().layout()), setup.eventLoops(),
-                setup.maxBytesInFlight(), inProcessDataPlane);
+                setup.maxBytesInFlight(), inProcessLoop);
         ParameterClient connecting = client;
         // A plain logger: the actor's own may only be used on the actor's thread.
         CompletableFuture<Void> ready = client.connect().thenRun(() -> LOG.info("worker {} reaches its shards {}",

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.larcps.proto.control.RegisterWorker;
 import io.larcps.proto.control.StepPlan;
 import io.larcps.proto.frame.FrameSettings;
+import io.larcps.proto.frame.InProcessLoop;
 import io.larcps.proto.protocol.CoordinatorProtocol;
 import io.larcps.server.coordinator.JobSpec;
 import io.larcps.server.optim.OptimizerSettings;
@@ -14,6 +15,7 @@ import io.larcps.worker.synthetic.SyntheticMlp;
 import io.larcps.worker.transport.ParameterClient;
 import io.larcps.worker.transport.ShardRouting;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -44,7 +46,7 @@ class PlanAheadTest {
             var registered = worker.expectMessageClass(CoordinatorProtocol.Registered.class, WAIT);
             try (ParameterClient client = new ParameterClient(FrameSettings.fromConfig(node.system().settings().config()),
                     job.jobId(), 0, ShardRouting.of(registered.assignment(), model.layout()), cluster.clientLoops(),
-                    8 << 20, true)) {
+                    8 << 20, Optional.of(InProcessLoop.get(node.system()).group()))) {
                 client.connect().get(30, TimeUnit.SECONDS);
                 client.seed(model.initialWeights()).get(30, TimeUnit.SECONDS);
                 float[][] weights = model.initialWeights();

@@ -1,6 +1,7 @@
 package io.larcps.server.node;
 
 import io.larcps.proto.frame.FrameSettings;
+import io.larcps.proto.frame.InProcessLoop;
 import io.larcps.proto.frame.TensorChunker;
 import io.larcps.proto.protocol.CoordinatorProtocol;
 import io.larcps.server.coordinator.JobSpec;
@@ -57,8 +58,9 @@ public final class ParameterServerNode implements AutoCloseable {
             long started = System.nanoTime();
             UpdateKernels.warmUp(kernel);
             LOG.info("optimizer kernel {} compiled in {} ms", kernel.name(), (System.nanoTime() - started) / 1_000_000);
-            dataPlane = DataPlaneServer.start(DataPlaneSettings.fromConfig(system.settings().config()),
-                    new ShardFrameRouter(directory));
+            DataPlaneSettings settings = DataPlaneSettings.fromConfig(system.settings().config());
+            dataPlane = DataPlaneServer.start(settings, new ShardFrameRouter(directory),
+                    settings.inProcess() ? Optional.of(InProcessLoop.get(system).group()) : Optional.empty());
         }
         initShards(system, directory, dataPlane, kernel);
         if (roles.contains(COORDINATOR_ROLE)) {

@@ -11,11 +11,11 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.local.LocalIoHandler;
 import io.netty.channel.local.LocalServerChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,25 +31,33 @@ public final class DataPlaneServer implements AutoCloseable {
     private static final int SOCKET_BUFFER_BYTES = 4 << 20;
 
     private final EventLoopGroup group;
-    private final EventLoopGroup inProcessGroup;
     private final Channel serverChannel;
     private final Channel inProcessChannel;
     private final InetSocketAddress advertised;
 
-    private DataPlaneServer(EventLoopGroup group, EventLoopGroup inProcessGroup, Channel serverChannel,
-            Channel inProcessChannel, InetSocketAddress advertised) {
+    private DataPlaneServer(EventLoopGroup group, Channel serverChannel, Channel inProcessChannel,
+            InetSocketAddress advertised) {
         this.group = group;
-        this.inProcessGroup = inProcessGroup;
         this.serverChannel = serverChannel;
         this.inProcessChannel = inProcessChannel;
         this.advertised = advertised;
     }
 
-    /** Binds and starts serving; the port is the OS's choice when the settings say 0. */
+    /** Binds TCP only and starts serving; the port is the OS's choice when the settings say 0. */
     public static DataPlaneServer start(DataPlaneSettings settings, FrameRouter router) throws InterruptedException {
+        return start(settings, router, Optional.empty());
+    }
+
+    /**
+     * Binds and starts serving; the port is the OS's choice when the settings say 0.
+     *
+     * @param inProcessLoop when present, the endpoint is also bound in process ({@link InProcessEndpoints})
+     *     on this group of {@link io.netty.channel.local.LocalIoHandler} loops, which the caller owns
+     *     (an {@link io.larcps.proto.frame.InProcessLoop}, so that workers of this JVM share it)
+     */
+    public static DataPlaneServer start(DataPlaneSettings settings, FrameRouter router,
+            Optional<EventLoopGroup> inProcessLoop) throws InterruptedException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(settings.ioThreads(), NioIoHandler.newFactory());
-        // In-VM channels need an event loop of their own kind; one thread moves references, not bytes.
-        EventLoopGroup inProcessGroup = new MultiThreadIoEventLoopGroup(1, LocalIoHandler.newFactory());
         ChannelInitializer<Channel> pipeline = new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
@@ -72,13 +80,12 @@ public final class DataPlaneServer implements AutoCloseable {
                     .channel();
             int port = ((InetSocketAddress) channel.localAddress()).getPort();
             InetSocketAddress advertised = InetSocketAddress.createUnresolved(settings.advertisedHost(), port);
-            Channel inProcess = settings.inProcess() ? bindInProcess(inProcessGroup, pipeline, advertised) : null;
+            Channel inProcess = inProcessLoop.isPresent() ? bindInProcess(inProcessLoop.get(), pipeline, advertised) : null;
             LOG.info("data plane listening on {}:{} (advertised as {}{})", settings.bindHost(), port, advertised,
                     inProcess == null ? "" : ", and in process as " + inProcess.localAddress());
-            return new DataPlaneServer(group, inProcessGroup, channel, inProcess, advertised);
+            return new DataPlaneServer(group, channel, inProcess, advertised);
         } catch (InterruptedException | RuntimeException e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-            inProcessGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw e;
         }
     }
@@ -112,12 +119,9 @@ public final class DataPlaneServer implements AutoCloseable {
     @Override
     public void close() {
         if (inProcessChannel != null) {
-            inProcessChannel.close().syncUninterruptibly();
+            inProcessChannel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         }
         serverChannel.close().syncUninterruptibly();
-        // A quiet period, not 0: a worker's side of an in-VM connection answers the close with a task
-        // on this loop, which a terminated loop would refuse with a warning and a stack trace.
-        inProcessGroup.shutdownGracefully(100, 2000, TimeUnit.MILLISECONDS).syncUninterruptibly();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

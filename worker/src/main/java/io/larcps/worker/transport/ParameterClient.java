@@ -8,6 +8,7 @@ import io.larcps.proto.frame.TensorFrame;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoopGroup;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -41,21 +42,25 @@ public final class ParameterClient implements AutoCloseable {
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
 
     /**
+     * A client that reaches every shard over TCP.
+     *
      * @param group an NIO event-loop group, shared with others and shut down by its owner, not here
      * @param maxBytesInFlight most tensor bytes encoded but not yet written to a socket, over all
      *     connections; at least one chunk ({@link FrameSettings#chunkBytes()})
      */
     public ParameterClient(FrameSettings settings, String jobId, int rank, ShardRouting routing,
                            EventLoopGroup group, long maxBytesInFlight) {
-        this(settings, jobId, rank, routing, group, maxBytesInFlight, true);
+        this(settings, jobId, rank, routing, group, maxBytesInFlight, Optional.empty());
     }
 
     /**
-     * @param inProcess reach endpoints that live in this JVM through Netty's in-VM transport
-     *     ({@link io.larcps.proto.frame.InProcessEndpoints}); others, and all when false, over TCP
+     * @param inProcessLoop when present, endpoints that live in this JVM are reached through Netty's
+     *     in-VM transport ({@link io.larcps.proto.frame.InProcessEndpoints}) on this group, which must be
+     *     the one the endpoints are bound on ({@link io.larcps.proto.frame.InProcessLoop}); others, and all
+     *     when empty, over TCP
      */
     public ParameterClient(FrameSettings settings, String jobId, int rank, ShardRouting routing,
-                           EventLoopGroup group, long maxBytesInFlight, boolean inProcess) {
+                           EventLoopGroup group, long maxBytesInFlight, Optional<EventLoopGroup> inProcessLoop) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.jobId = Objects.requireNonNull(jobId, "jobId");
         this.routing = Objects.requireNonNull(routing, "routing");
@@ -74,7 +79,7 @@ public final class ParameterClient implements AutoCloseable {
         this.budget = new InFlightBudget(maxBytesInFlight);
         this.pushBuffers = new PushBuffers(settings.chunkBytes(), maxBytesInFlight);
         this.pending = new PendingOperations(routing, jobId);
-        this.channels = new ShardChannels(routing, group, settings, pending, inProcess);
+        this.channels = new ShardChannels(routing, group, settings, pending, inProcessLoop);
     }
 
     /**

@@ -12,7 +12,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoEventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.local.LocalChannel;
 import io.netty.channel.local.LocalIoHandler;
@@ -20,10 +19,10 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -41,21 +40,23 @@ final class ShardChannels {
      * longer or faster links.
      */
     static final int SOCKET_BUFFER_BYTES = 4 << 20;
-    private static final long IN_PROCESS_QUIET_MILLIS = 100;
 
     private final ShardRouting routing;
     private final FrameSettings settings;
     private final InboundSink sink;
     private final Bootstrap bootstrap;
+    /** Null when every endpoint is reached over TCP. */
     private final Bootstrap inProcessBootstrap;
-    /** In-VM channels need an event loop of their own kind; owned here, null without in-process. */
-    private final EventLoopGroup inProcessGroup;
     private final Map<Endpoint, Channel> channels = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    /** @param inProcess try each endpoint's in-process address before TCP */
+    /**
+     * @param inProcessLoop when present, each endpoint's in-process address is tried before TCP, on this
+     *     group of {@link LocalIoHandler} loops (the caller's; the one the endpoints use, so frames
+     *     cross without a thread switch)
+     */
     ShardChannels(ShardRouting routing, EventLoopGroup group, FrameSettings settings, InboundSink sink,
-            boolean inProcess) {
+            Optional<EventLoopGroup> inProcessLoop) {
         // The channel class must match the group's I/O handler; NIO runs everywhere.
         if (!(group instanceof IoEventLoopGroup ioGroup) || !ioGroup.isIoType(NioIoHandler.class)) {
             throw new IllegalArgumentException("the data-plane client needs an NIO event-loop group, e.g. "
@@ -75,11 +76,10 @@ final class ShardChannels {
                 .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
                 .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark);
-        this.inProcessGroup = inProcess ? new MultiThreadIoEventLoopGroup(1, LocalIoHandler.newFactory()) : null;
-        this.inProcessBootstrap = inProcess ? new Bootstrap()
-                .group(inProcessGroup)
+        this.inProcessBootstrap = inProcessLoop.map(loop -> new Bootstrap()
+                .group(loop)
                 .channel(LocalChannel.class)
-                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark) : null;
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark)).orElse(null);
     }
 
     /** Connects to every endpoint; fails with a {@link DataPlaneException} naming the first endpoint that failed. */
@@ -187,11 +187,5 @@ final class ShardChannels {
     void close() {
         closed = true;
         channels.values().forEach(Channel::close);
-        if (inProcessGroup != null) {
-            // Not awaited: close() may run on an event loop. A quiet period, not 0: the shard's side of
-            // each in-VM connection answers the close with a task on this loop, which a terminated
-            // loop would refuse with a warning and a stack trace.
-            inProcessGroup.shutdownGracefully(IN_PROCESS_QUIET_MILLIS, 2000, TimeUnit.MILLISECONDS);
-        }
     }
 }
