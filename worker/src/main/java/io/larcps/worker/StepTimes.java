@@ -5,9 +5,9 @@ import java.util.function.LongSupplier;
 /**
  * Where a worker's time went over its steps: computing gradients; pushing them (until the last
  * chunk is written to its socket); pulling the new weights (from then until every tensor of the next
- * version is held, so this includes the shards' sum and optimizer step); and waiting (for the
- * coordinator's plan of the next step, and for the compute thread to pick the step up). The split
- * says what a faster model, network or server would buy.
+ * version is held, so this includes the shards' sum and optimizer step); and waiting (from holding a
+ * version until the compute thread starts on it: for the coordinator's plan, the worker actor, and
+ * the compute thread to wake up). The split says what a faster model, network or server would buy.
  *
  * @param steps steps counted
  */
@@ -24,13 +24,18 @@ public record StepTimes(long steps, double computeSeconds, double pushSeconds, d
         return pushSeconds + pullSeconds;
     }
 
-    /** One step's instants; compute instants are set on the compute thread, read after it completed. */
+    /**
+     * One step's instants. A step may be started before the weights it needs are held (the worker
+     * queues it behind the step before); the instants after that are set on the compute thread and
+     * the data plane's, and read after the step completed.
+     */
     static final class Step {
         private final LongSupplier clock;
         final long started;
         private volatile long computing;
         private volatile long computed;
         private volatile long pushed;
+        private volatile long pulled;
 
         private Step(LongSupplier clock) {
             this.clock = clock;
@@ -48,6 +53,11 @@ public record StepTimes(long steps, double computeSeconds, double pushSeconds, d
         void pushed() {
             pushed = clock.getAsLong();
         }
+
+        /** Every tensor of the next version is held. */
+        void pulled() {
+            pulled = clock.getAsLong();
+        }
     }
 
     /** Sums steps as they finish. Confined to the worker actor. */
@@ -58,7 +68,8 @@ public record StepTimes(long steps, double computeSeconds, double pushSeconds, d
         private long push;
         private long pull;
         private long waiting;
-        private long lastFinished;
+        /** When the weights of the last finished step were held; meaningless before the first. */
+        private long lastPulled;
 
         Accumulator() {
             this(System::nanoTime);
@@ -70,26 +81,28 @@ public record StepTimes(long steps, double computeSeconds, double pushSeconds, d
         }
 
         Step start() {
-            Step step = new Step(clock);
-            if (steps > 0) {
-                waiting += step.started - lastFinished;
-            }
-            return step;
+            return new Step(clock);
         }
 
+        /**
+         * Counts a step whose weights are held; steps finish in order. Its wait runs from the previous
+         * step's weights (the first step: from its start) to its compute, so the gaps between steps
+         * count whether the step was started before those weights were held or after.
+         */
         void finish(Step step) {
-            long now = clock.getAsLong();
+            long pulled = step.pulled != 0 ? step.pulled : clock.getAsLong();
+            long ready = steps > 0 ? lastPulled : step.started;
             if (step.computed != 0) {
-                waiting += step.computing - step.started;
+                waiting += step.computing - ready;
                 compute += step.computed - step.computing;
                 push += step.pushed - step.computed;
-                pull += now - step.pushed;
+                pull += pulled - step.pushed;
             } else {
                 // Not a participant of this step: nothing was computed or pushed, it only pulled.
-                pull += now - step.started;
+                pull += pulled - ready;
             }
             steps++;
-            lastFinished = now;
+            lastPulled = pulled;
         }
 
         StepTimes total() {

@@ -11,6 +11,7 @@ import io.larcps.worker.transport.ParameterClient;
 import io.larcps.worker.transport.ShardRouting;
 import io.netty.channel.EventLoopGroup;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -96,12 +97,21 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     private long heldVersion = -1;
     /** Plans not yet run, by step: the coordinator sends a synchronous job's plans a step early. */
     private final NavigableMap<Long, StepPlan> plans = new TreeMap<>();
-    private boolean stepRunning;
+    /**
+     * Steps launched whose weights are not yet held, oldest first: at most the step in flight and the
+     * next one, queued behind it so that its compute starts on the thread that completes the pull,
+     * without a round through this actor.
+     */
+    private final ArrayDeque<Running> running = new ArrayDeque<>();
+    private boolean finishing;
     private long finalVersion = -1;
     /** Whether the outcome (finished or gave up) was reported: a worker that stops without one reports that. */
     private boolean reported;
     private final StepTimes.Accumulator times = new StepTimes.Accumulator();
-    private StepTimes.Step currentStep;
+
+    /** A launched step: it completes when the weights of version {@code step + 1} are held. */
+    private record Running(long step, StepTimes.Step timing, CompletableFuture<Void> weightsHeld) {
+    }
 
     public static Behavior<Command> create(WorkerSetup setup, ActorRef<Outcome> reportTo) {
         return Behaviors.setup(context -> Behaviors.withTimers(timers -> new Worker(context, timers, setup, reportTo)));
@@ -208,28 +218,58 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
         return this;
     }
 
+    /** Launches the next step when its plan is here and it may run: now, or queued behind the step in flight. */
     private Behavior<Command> startStepIfReady() {
-        plans.headMap(heldVersion, false).clear();
-        if (stepRunning || !plans.containsKey(heldVersion)) {
-            return this;
+        // The step on the held version, then perhaps the one behind it.
+        if (!finishing && launchNext()) {
+            launchNext();
         }
-        StepPlan plan = plans.remove(heldVersion);
-        stepRunning = true;
+        return this;
+    }
+
+    private boolean launchNext() {
+        long next = heldVersion + running.size();
+        plans.headMap(next, false).clear();
+        StepPlan plan = plans.get(next);
+        if (plan == null || running.size() > 1) {
+            return false;
+        }
+        CompletableFuture<Void> weightsHeld;
+        if (running.isEmpty()) {
+            weightsHeld = CompletableFuture.completedFuture(null);
+        } else if (isReported(next)) {
+            // This actor copies a reported version before the next step may overwrite it: launched on arrival.
+            return false;
+        } else {
+            weightsHeld = running.peekLast().weightsHeld();
+        }
+        plans.remove(next);
+        launch(plan, weightsHeld);
+        return true;
+    }
+
+    /** Runs {@code plan}'s step once {@code weightsHeld} completes: compute, then push and pull. */
+    private void launch(StepPlan plan, CompletableFuture<Void> weightsHeld) {
         int participant = plan.getParticipantRanksList().indexOf(rank);
         long step = plan.getStep();
         StepTimes.Step timing = times.start();
-        currentStep = timing;
         CompletableFuture<Void> exchanged = participant < 0
-                ? client.pull(step + 1, weights)
-                : CompletableFuture.supplyAsync(() -> {
+                ? weightsHeld.thenCompose(held -> client.pull(step + 1, weights))
+                : weightsHeld.thenApplyAsync(held -> {
                     setup.source().bindDevice(setup.deviceIndex());
                     timing.computing();
                     GradientSource.Contribution contribution = setup.source().compute(weights, plan, participant);
                     timing.computed();
                     return contribution;
                 }, compute).thenCompose(contribution -> exchange(step, contribution, timing));
-        pipe(exchanged, step + 1, "step " + step);
-        return this;
+        CompletableFuture<Void> held = exchanged.thenRun(timing::pulled);
+        running.addLast(new Running(step, timing, held));
+        pipe(held, step + 1, "step " + step);
+    }
+
+    /** Whether rank 0 reports {@code version} (a copy of its weights, for evaluation). */
+    private boolean isReported(long version) {
+        return rank == 0 && setup.reportEvery() > 0 && version > 0 && version % setup.reportEvery() == 0;
     }
 
     /**
@@ -257,12 +297,11 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
 
     private Behavior<Command> onWeightsArrived(WeightsArrived message) {
         heldVersion = message.version();
-        stepRunning = false;
-        if (currentStep != null) {
-            times.finish(currentStep);
-            currentStep = null;
+        Running done = running.pollFirst();
+        if (done != null) {
+            times.finish(done.timing());
         }
-        if (rank == 0 && setup.reportEvery() > 0 && heldVersion > 0 && heldVersion % setup.reportEvery() == 0) {
+        if (isReported(heldVersion)) {
             float[][] copy = new float[weights.length][];
             for (int i = 0; i < weights.length; i++) {
                 copy[i] = weights[i].clone();
@@ -274,12 +313,12 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     }
 
     private Behavior<Command> finishIfDone() {
-        if (finalVersion < 0 || heldVersion != finalVersion || stepRunning) {
+        if (finalVersion < 0 || heldVersion != finalVersion || !running.isEmpty() || finishing) {
             return this;
         }
         // Pull once more: in asynchronous mode the last pull may predate other workers' last steps;
         // the job only finishes once every step is applied, so this pull sees all of them.
-        stepRunning = true;
+        finishing = true;
         getContext().pipeToSelf(client.pull(finalVersion, weights), (ok, failure) -> failure == null
                 ? new FinalWeightsArrived() : new Failed("fetching the final weights", failure));
         return this;
