@@ -3,6 +3,7 @@ package io.larcps.deploy;
 import io.larcps.deploy.cli.ClusterOptions;
 import io.larcps.deploy.cli.ModelOptions;
 import io.larcps.proto.frame.FrameSettings;
+import io.larcps.proto.frame.InProcessEndpoints;
 import io.larcps.server.coordinator.JobSpec;
 import io.larcps.server.node.ParameterServerNode;
 import io.larcps.worker.Worker;
@@ -40,8 +41,11 @@ final class EmbeddedTraining {
         System.out.printf("training %s: %d steps (%d per epoch) of global batch %d on %d workers and %d shards, "
                 + "%s trust %s%n", trainable.name(), spec.totalSteps(), spec.stepsPerEpoch(), spec.globalBatch(),
                 spec.workers(), spec.shards(), spec.optimizer().rule(), spec.optimizer().trustCoefficient());
+        // Every worker is in process here, so the shards run on the in-process data plane's loop
+        // (unless the in-process data plane is turned off).
         ActorSystem<Void> system = NodeRuntime.start(cluster, List.of(ParameterServerNode.COORDINATOR_ROLE,
-                ParameterServerNode.PS_ROLE, ParameterServerNode.WORKER_ROLE), 1);
+                ParameterServerNode.PS_ROLE, ParameterServerNode.WORKER_ROLE), 1,
+                "larcps.data-plane-server.shards-on-in-process-loop = ${" + InProcessEndpoints.CONFIG_KEY + "}");
         EventLoopGroup loops = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         // Evaluation runs beside training on its own thread so an epoch's test pass never stalls the steps.
         ExecutorService evaluations = Executors.newSingleThreadExecutor(runnable -> {

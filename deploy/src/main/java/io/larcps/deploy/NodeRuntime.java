@@ -15,10 +15,12 @@ final class NodeRuntime {
     private NodeRuntime() {
     }
 
-    static ActorSystem<Void> start(ClusterOptions cluster, List<String> roles, int minimumPsNodes) {
+    /** @param settings HOCON lines that take precedence over every other source */
+    static ActorSystem<Void> start(ClusterOptions cluster, List<String> roles, int minimumPsNodes, String... settings) {
         var extra = ConfigFactory.parseString("larcps.data-plane-server.port = " + cluster.dataPlanePort()
                 + "\nlarcps.data-plane-server.bind-host = \"" + cluster.host() + "\""
-                + "\npekko.cluster.role.ps.min-nr-of-members = " + Math.max(1, minimumPsNodes));
+                + "\npekko.cluster.role.ps.min-nr-of-members = " + Math.max(1, minimumPsNodes)
+                + "\n" + String.join("\n", settings));
         List<String> seeds = cluster.seedAddresses();
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "larcps",
                 NodeConfig.node(cluster.host(), cluster.port(), roles, List.of(), extra));

@@ -17,6 +17,8 @@ import io.larcps.server.transport.DataPlaneSettings;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -54,15 +56,17 @@ public final class ParameterServerNode implements AutoCloseable {
         DataPlaneServer dataPlane = null;
         ShardDirectory<ActorRef<ParameterShard.Command>> directory = new ShardDirectory<>();
         UpdateKernel kernel = UpdateKernels.best();
+        DataPlaneSettings settings = DataPlaneSettings.fromConfig(system.settings().config());
         if (roles.contains(PS_ROLE)) {
             long started = System.nanoTime();
             UpdateKernels.warmUp(kernel);
             LOG.info("optimizer kernel {} compiled in {} ms", kernel.name(), (System.nanoTime() - started) / 1_000_000);
-            DataPlaneSettings settings = DataPlaneSettings.fromConfig(system.settings().config());
             dataPlane = DataPlaneServer.start(settings, new ShardFrameRouter(directory),
                     settings.inProcess() ? Optional.of(InProcessLoop.get(system).group()) : Optional.empty());
         }
-        initShards(system, directory, dataPlane, kernel);
+        Props shardProps = dataPlane != null && settings.shardsOnInProcessLoop()
+                ? DispatcherSelector.fromConfig(InProcessLoop.DISPATCHER_ID) : Props.empty();
+        initShards(system, directory, dataPlane, kernel, shardProps);
         if (roles.contains(COORDINATOR_ROLE)) {
             JobSpec spec = job.orElseThrow(() -> new IllegalArgumentException(
                     "a node with the coordinator role needs a job to coordinate"));
@@ -78,14 +82,14 @@ public final class ParameterServerNode implements AutoCloseable {
     }
 
     private static void initShards(ActorSystem<?> system, ShardDirectory<ActorRef<ParameterShard.Command>> directory,
-            DataPlaneServer dataPlane, UpdateKernel kernel) {
+            DataPlaneServer dataPlane, UpdateKernel kernel, Props shardProps) {
         TensorChunker chunker = new TensorChunker(FrameSettings.fromConfig(system.settings().config()));
         ClusterSharding.get(system).init(Entity.of(ParameterShard.TYPE_KEY, context -> {
             if (dataPlane == null) {
                 throw new IllegalStateException("shard " + context.getEntityId() + " allocated to a node without role ps");
             }
             return ParameterShard.create(context.getEntityId(), directory, dataPlane.advertisedAddress(), kernel, chunker);
-        }).withRole(PS_ROLE).withMessageExtractor(new ShardPerEntityExtractor<>()));
+        }).withRole(PS_ROLE).withMessageExtractor(new ShardPerEntityExtractor<>()).withEntityProps(shardProps));
     }
 
     /** The data-plane endpoint, when this node has the ps role. */
