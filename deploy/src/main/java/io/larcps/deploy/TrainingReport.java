@@ -86,7 +86,7 @@ final class TrainingReport {
     static String describe(StepTimes times) {
         double total = times.totalSeconds();
         return String.format("worker time over %d steps: computing %.1f s (%.0f%%), pushing gradients %.1f s (%.0f%%), "
-                + "pulling weights (incl. the shards' step) %.1f s (%.0f%%), waiting for step plans %.1f s (%.0f%%)",
+                + "pulling weights (incl. the shards' step) %.1f s (%.0f%%), waiting to start a step %.1f s (%.0f%%)",
                 times.steps(), times.computeSeconds(), 100 * times.computeSeconds() / total, times.pushSeconds(),
                 100 * times.pushSeconds() / total, times.pullSeconds(), 100 * times.pullSeconds() / total,
                 times.waitingSeconds(), 100 * times.waitingSeconds() / total);

@@ -144,7 +144,7 @@ public final class TrainBench {
                     / Math.max(1, steps);
         }
         return String.format(Locale.ROOT, "compute %.2f ms, push %.2f, pull (incl. the shards' step) %.2f, waiting"
-                + " for the plan %.2f", ms[0], ms[1], ms[2], ms[3]);
+                + " to start %.2f", ms[0], ms[1], ms[2], ms[3]);
     }
 
     /** A larcps report.json as a {@link TrainRun}: one epoch end per evaluation after a whole epoch. */

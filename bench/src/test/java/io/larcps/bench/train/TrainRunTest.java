@@ -73,8 +73,8 @@ class TrainRunTest {
         java.nio.file.Files.writeString(dir.resolve("report.json"), json);
 
         assertThat(TrainBench.workerTime("a", dir, 1)).isEqualTo("(a) rank 0 per step: steady compute 8.00 ms,"
-                + " push 1.00, pull (incl. the shards' step) 2.00, waiting for the plan 0.20; whole run compute 14.00 ms,"
-                + " push 3.00, pull (incl. the shards' step) 6.00, waiting for the plan 0.60");
+                + " push 1.00, pull (incl. the shards' step) 2.00, waiting to start 0.20; whole run compute 14.00 ms,"
+                + " push 3.00, pull (incl. the shards' step) 6.00, waiting to start 0.60");
         assertThat(TrainBench.workerTime("a", dir, 2)).contains("steady n/a");
     }
 }
