@@ -1,5 +1,6 @@
 package io.larcps.deploy;
 
+import io.larcps.deploy.cli.CheckpointOptions;
 import io.larcps.deploy.cli.ClusterOptions;
 import io.larcps.deploy.cli.JobOptions;
 import io.larcps.deploy.cli.ModelOptions;
@@ -18,7 +19,7 @@ import picocli.CommandLine.Option;
         description = {"Runs the coordinator of one training job.",
                 "With --with-ps it hosts parameter shards too. It waits for --workers workers to register,",
                 "places the model's tensors on --shards shards, clocks the steps and exits when every worker",
-                "holds the final weights."})
+                "holds the final weights. With --checkpoint-dir the job survives losing a ps node."})
 final class CoordinatorCommand implements Callable<Integer> {
 
     @Mixin
@@ -30,6 +31,9 @@ final class CoordinatorCommand implements Callable<Integer> {
     @Mixin
     ModelOptions model;
 
+    @Mixin
+    CheckpointOptions checkpoints;
+
     @Option(names = "--with-ps", description = "Also host parameter shards (role ps) in this process.")
     boolean withPs;
 
@@ -39,12 +43,13 @@ final class CoordinatorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        String[] checkpointSettings = checkpoints.settings();
         JobSpec spec = job.spec(ModelCatalog.open(model).trainingSize());
         List<String> roles = new ArrayList<>(List.of(ParameterServerNode.COORDINATOR_ROLE));
         if (withPs) {
             roles.add(ParameterServerNode.PS_ROLE);
         }
-        ActorSystem<Void> system = NodeRuntime.start(cluster, roles, psNodes);
+        ActorSystem<Void> system = NodeRuntime.start(cluster, roles, psNodes, checkpointSettings);
         ProgressPrinter printer = new ProgressPrinter(System.out, false, spec.stepsPerEpoch(), spec.totalSteps(),
                 spec.globalBatch());
         JobProgress progress = JobProgress.spawn(system, step -> printer.stepCompleted(step.step(), step.learningRate()));

@@ -40,7 +40,8 @@ class LarcpsCommandLineTest {
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("coordinator", "ps", "worker");
         out.reset();
         assertThat(Larcps.run("coordinator", "--help")).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--trust", "--global-batch", "--warmup-steps", "--join");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("--trust", "--global-batch", "--warmup-steps", "--join",
+                "--checkpoint-dir");
     }
 
     @Test
@@ -59,6 +60,9 @@ class LarcpsCommandLineTest {
         err.reset();
         assertThat(Larcps.run("coordinator", "--momentum", "1.5")).isEqualTo(2);
         assertThat(err()).contains("momentum must be in [0, 1)");
+
+        assertThat(Larcps.run("coordinator", "--checkpoint-dir", "/tmp/x", "--checkpoint-every", "0")).isEqualTo(2);
+        assertThat(err()).contains("--checkpoint-every must be >= 1, got 0");
         err.reset();
         assertThat(Larcps.run("worker", "--batch", "8", "--model", "gpt")).isEqualTo(2);
         assertThat(err()).contains("--model 'gpt' is unknown");

@@ -1,13 +1,16 @@
 package io.larcps.worker;
 
 import io.larcps.proto.control.RegisterWorker;
+import io.larcps.proto.control.ShardAssignment;
 import io.larcps.proto.control.StepPlan;
 import io.larcps.proto.control.TensorLayout;
 import io.larcps.proto.frame.InProcessEndpoints;
 import io.larcps.proto.frame.InProcessLoop;
 import io.larcps.proto.protocol.CoordinatorProtocol;
 import io.larcps.proto.protocol.CoordinatorProtocol.WorkerEvent;
+import io.larcps.worker.transport.DataPlaneException;
 import io.larcps.worker.transport.ParameterClient;
+import io.larcps.worker.transport.ParameterServerException;
 import io.larcps.worker.transport.ShardRouting;
 import io.netty.channel.EventLoopGroup;
 import java.time.Duration;
@@ -49,13 +52,17 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     private record RetryRegistration() implements Command {
     }
 
-    private record WeightsArrived(long version) implements Command {
+    /** The work that ended here was started in {@code generation} (one per connection to the shards). */
+    private record WeightsArrived(long version, int generation) implements Command {
     }
 
-    private record Failed(String what, Throwable cause) implements Command {
+    private record Failed(String what, Throwable cause, int generation) implements Command {
     }
 
-    private record FinalWeightsArrived() implements Command {
+    private record FinalWeightsArrived(int generation) implements Command {
+    }
+
+    private record RecoveryOverdue(int generation, String failure) implements Command {
     }
 
     /** What the worker reports when its job ends. */
@@ -81,6 +88,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     }
 
     private static final Duration REGISTRATION_RETRY = Duration.ofSeconds(2);
+    private static final String RECOVERY_TIMER = "recovery";
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
 
     private final WorkerSetup setup;
@@ -93,6 +101,13 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     private final Optional<EventLoopGroup> inProcessLoop;
     private ActorRef<CoordinatorProtocol.Request> coordinator;
     private ParameterClient client;
+    /** The current client's connection, with anything it had to wait for. */
+    private CompletableFuture<Void> connecting;
+    /** Bumped at every rewind: what an older generation started ends unheard. */
+    private int generation;
+    /** The gradient computed last (or being computed): a rewind waits for it before the source is used again. */
+    private CompletableFuture<?> lastCompute = CompletableFuture.completedFuture(null);
+    private final Duration recoveryTimeout;
     private int rank = -1;
     private long heldVersion = -1;
     /** Plans not yet run, by step: the coordinator sends a synchronous job's plans a step early. */
@@ -124,6 +139,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
         this.reportTo = reportTo;
         this.timers = timers;
         this.compute = context.getSystem().dispatchers().lookup(DispatcherSelector.fromConfig(setup.computeDispatcher()));
+        this.recoveryTimeout = context.getSystem().settings().config().getDuration("larcps.worker.recovery-timeout");
         this.events = context.messageAdapter(WorkerEvent.class, FromCoordinator::new);
         this.inProcessLoop = InProcessEndpoints.enabled(context.getSystem().settings().config())
                 ? Optional.of(InProcessLoop.get(context.getSystem()).group()) : Optional.empty();
@@ -144,8 +160,9 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
                 .onMessage(RetryRegistration.class, message -> register())
                 .onMessage(FromCoordinator.class, this::onFromCoordinator)
                 .onMessage(WeightsArrived.class, this::onWeightsArrived)
-                .onMessage(FinalWeightsArrived.class, message -> onFinalWeights())
+                .onMessage(FinalWeightsArrived.class, this::onFinalWeights)
                 .onMessage(Failed.class, this::onFailed)
+                .onMessage(RecoveryOverdue.class, this::onRecoveryOverdue)
                 .onSignal(PostStop.class, signal -> onPostStop())
                 .build();
     }
@@ -187,6 +204,8 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
         } else if (event instanceof CoordinatorProtocol.StepPlanned planned) {
             plans.put(planned.plan().getStep(), planned.plan());
             return startStepIfReady();
+        } else if (event instanceof CoordinatorProtocol.Rewound rewound) {
+            return onRewound(rewound);
         } else if (event instanceof CoordinatorProtocol.JobFailed failed) {
             return giveUp("job " + failed.jobId() + " failed: " + failed.reason());
         } else if (event instanceof CoordinatorProtocol.JobFinished finished) {
@@ -204,17 +223,52 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
         rank = registered.registered().getRank();
         getContext().getLog().info("worker {} is rank {} of {}", setup.workerId(), rank,
                 registered.registered().getWorldSize());
-        client = new ParameterClient(setup.frames(), setup.jobId(), rank,
-                ShardRouting.of(registered.assignment(), setup.source().layout()), setup.eventLoops(),
-                setup.maxBytesInFlight(), inProcessLoop);
-        ParameterClient connecting = client;
-        // A plain logger: the actor's own may only be used on the actor's thread.
-        CompletableFuture<Void> ready = client.connect().thenRun(() -> LOG.info("worker {} reaches its shards {}",
-                setup.workerId(), connecting.inProcess() ? "in process (no socket)" : "over TCP"));
+        ParameterClient connected = connect(registered.assignment(), CompletableFuture.completedFuture(null));
+        CompletableFuture<Void> ready = connecting;
         if (rank == 0) {
-            ready = ready.thenCompose(connected -> client.seed(setup.source().initialWeights()));
+            ready = ready.thenCompose(done -> connected.seed(setup.source().initialWeights()));
         }
-        pipe(ready.thenCompose(seeded -> client.pull(0, weights)), 0, "fetching the initial weights");
+        pipe(ready.thenCompose(seeded -> connected.pull(0, weights)), 0, "fetching the initial weights");
+        return this;
+    }
+
+    /**
+     * A new client for {@code assignment}, the current one from now on; it connects once {@code quiet}
+     * completes, and {@link #connecting} completes when it is connected.
+     */
+    private ParameterClient connect(ShardAssignment assignment, CompletableFuture<?> quiet) {
+        ParameterClient fresh = new ParameterClient(setup.frames(), setup.jobId(), rank,
+                ShardRouting.of(assignment, setup.source().layout()), setup.eventLoops(), setup.maxBytesInFlight(),
+                inProcessLoop);
+        client = fresh;
+        // A plain logger: the actor's own may only be used on the actor's thread.
+        connecting = quiet.thenCompose(ignored -> fresh.connect()).thenRun(() -> LOG.info(
+                "worker {} reaches its shards {}", setup.workerId(), fresh.inProcess() ? "in process (no socket)" : "over TCP"));
+        return fresh;
+    }
+
+    /**
+     * Every shard is back at a checkpoint's version: drop the steps under way (their connection is
+     * closed, so they fail, and their failures are ignored as an older generation's), wait for a
+     * gradient still being computed, connect where the assignment says and pull that version. The
+     * plans of the steps to replay follow from the coordinator.
+     */
+    private Behavior<Command> onRewound(CoordinatorProtocol.Rewound rewound) {
+        if (rank < 0 || finishing) {
+            return this;
+        }
+        generation++;
+        timers.cancel(RECOVERY_TIMER);
+        getContext().getLog().warn("worker {} (rank {}) rewinds to version {}: a shard was lost and restored from a "
+                + "checkpoint", setup.workerId(), rank, rewound.version());
+        client.close();
+        running.clear();
+        plans.clear();
+        heldVersion = -1;
+        CompletableFuture<?> quiet = lastCompute.handle((ok, failure) -> null);
+        ParameterClient fresh = connect(rewound.assignment(), quiet);
+        pipe(connecting.thenCompose(ready -> fresh.pull(rewound.version(), weights)), rewound.version(),
+                "fetching version " + rewound.version() + " after the rewind");
         return this;
     }
 
@@ -253,15 +307,23 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
         int participant = plan.getParticipantRanksList().indexOf(rank);
         long step = plan.getStep();
         StepTimes.Step timing = times.start();
-        CompletableFuture<Void> exchanged = participant < 0
-                ? weightsHeld.thenCompose(held -> client.pull(step + 1, weights))
-                : weightsHeld.thenApplyAsync(held -> {
-                    setup.source().bindDevice(setup.deviceIndex());
-                    timing.computing();
-                    GradientSource.Contribution contribution = setup.source().compute(weights, plan, participant);
-                    timing.computed();
-                    return contribution;
-                }, compute).thenCompose(contribution -> exchange(step, contribution, timing));
+        // The step keeps the client it was launched with: after a rewind, a late gradient must not
+        // reach the new connection.
+        ParameterClient stepClient = client;
+        CompletableFuture<Void> exchanged;
+        if (participant < 0) {
+            exchanged = weightsHeld.thenCompose(held -> stepClient.pull(step + 1, weights));
+        } else {
+            CompletableFuture<GradientSource.Contribution> computed = weightsHeld.thenApplyAsync(held -> {
+                setup.source().bindDevice(setup.deviceIndex());
+                timing.computing();
+                GradientSource.Contribution contribution = setup.source().compute(weights, plan, participant);
+                timing.computed();
+                return contribution;
+            }, compute);
+            lastCompute = computed;
+            exchanged = computed.thenCompose(contribution -> exchange(stepClient, step, contribution, timing));
+        }
         CompletableFuture<Void> held = exchanged.thenRun(timing::pulled);
         running.addLast(new Running(step, timing, held));
         pipe(held, step + 1, "step " + step);
@@ -278,10 +340,11 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
      * callbacks per step. The weights array is free to be overwritten, the step's compute being done.
      * Fails as soon as either part fails.
      */
-    private CompletableFuture<Void> exchange(long step, GradientSource.Contribution contribution, StepTimes.Step timing) {
-        CompletableFuture<Void> pushed = client.push(step, contribution.sums(), contribution.samples())
+    private CompletableFuture<Void> exchange(ParameterClient stepClient, long step, GradientSource.Contribution contribution,
+            StepTimes.Step timing) {
+        CompletableFuture<Void> pushed = stepClient.push(step, contribution.sums(), contribution.samples())
                 .thenRun(timing::pushed);
-        CompletableFuture<Void> pulled = client.pull(step + 1, weights);
+        CompletableFuture<Void> pulled = stepClient.pull(step + 1, weights);
         CompletableFuture<Void> both = CompletableFuture.allOf(pushed, pulled);
         pushed.exceptionally(failure -> {
             both.completeExceptionally(failure);
@@ -291,11 +354,15 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     }
 
     private void pipe(CompletableFuture<Void> work, long version, String what) {
+        int current = generation;
         getContext().pipeToSelf(work, (ok, failure) -> failure == null
-                ? new WeightsArrived(version) : new Failed(what, failure));
+                ? new WeightsArrived(version, current) : new Failed(what, failure, current));
     }
 
     private Behavior<Command> onWeightsArrived(WeightsArrived message) {
+        if (message.generation() != generation) {
+            return this;
+        }
         heldVersion = message.version();
         Running done = running.pollFirst();
         if (done != null) {
@@ -319,12 +386,16 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
         // Pull once more: in asynchronous mode the last pull may predate other workers' last steps;
         // the job only finishes once every step is applied, so this pull sees all of them.
         finishing = true;
+        int current = generation;
         getContext().pipeToSelf(client.pull(finalVersion, weights), (ok, failure) -> failure == null
-                ? new FinalWeightsArrived() : new Failed("fetching the final weights", failure));
+                ? new FinalWeightsArrived(current) : new Failed("fetching the final weights", failure, current));
         return this;
     }
 
-    private Behavior<Command> onFinalWeights() {
+    private Behavior<Command> onFinalWeights(FinalWeightsArrived message) {
+        if (message.generation() != generation) {
+            return this;
+        }
         getContext().getLog().info("worker {} (rank {}) finished with version {}", setup.workerId(), rank, heldVersion);
         coordinator.tell(new CoordinatorProtocol.WorkerDone(setup.jobId(), rank));
         reported = true;
@@ -332,11 +403,36 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
         return Behaviors.stopped();
     }
 
+    /**
+     * A failure of the current generation. One on the data plane (a shard's connection or answer) may
+     * be a shard being lost: the worker waits up to the recovery timeout for the coordinator to rewind
+     * the job, or to fail it with its reason. Any other failure ends the worker.
+     */
     private Behavior<Command> onFailed(Failed message) {
+        if (message.generation() != generation) {
+            return this;
+        }
         Throwable cause = message.cause() instanceof java.util.concurrent.CompletionException wrapped
                 && wrapped.getCause() != null ? wrapped.getCause() : message.cause();
+        String failure = message.what() + " failed: " + cause.getMessage();
+        boolean dataPlane = cause instanceof DataPlaneException || cause instanceof ParameterServerException;
+        if (dataPlane && !finishing && !recoveryTimeout.isZero()) {
+            if (!timers.isTimerActive(RECOVERY_TIMER)) {
+                getContext().getLog().warn("worker {}: {}; waiting up to {} s for the coordinator to recover the job",
+                        setup.workerId(), failure, recoveryTimeout.toSeconds());
+                timers.startSingleTimer(RECOVERY_TIMER, new RecoveryOverdue(generation, failure), recoveryTimeout);
+            }
+            return this;
+        }
         getContext().getLog().error("worker {} failed during {}", setup.workerId(), message.what(), cause);
-        return giveUp(message.what() + " failed: " + cause.getMessage());
+        return giveUp(failure);
+    }
+
+    private Behavior<Command> onRecoveryOverdue(RecoveryOverdue message) {
+        if (message.generation() != generation) {
+            return this;
+        }
+        return giveUp(message.failure() + " (no recovery within " + recoveryTimeout.toSeconds() + " s)");
     }
 
     private Behavior<Command> giveUp(String reason) {

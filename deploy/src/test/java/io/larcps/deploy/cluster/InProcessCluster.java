@@ -38,13 +38,20 @@ final class InProcessCluster implements AutoCloseable {
     private final TestProbe<TrainingCoordinator.Event> events;
     private final TestProbe<Worker.Outcome> outcomes;
     private final ActorTestKit workerNode;
+    private final String settings;
 
     /**
      * @param psNodes ps nodes in all, the first of which also coordinates
      * @param sources one gradient source per worker actor
      */
     InProcessCluster(JobSpec job, int psNodes, IntFunction<GradientSource> sources) throws InterruptedException {
-        this(job, psNodes);
+        this(job, psNodes, sources, "");
+    }
+
+    /** @param settings HOCON for every node, over the defaults */
+    InProcessCluster(JobSpec job, int psNodes, IntFunction<GradientSource> sources, String settings)
+            throws InterruptedException {
+        this(job, psNodes, settings);
         FrameSettings frames = FrameSettings.fromConfig(workerNode.system().settings().config());
         for (int w = 0; w < job.workers(); w++) {
             GradientSource source = sources.apply(w);
@@ -56,6 +63,11 @@ final class InProcessCluster implements AutoCloseable {
 
     /** The cluster without worker actors: a test plays the workers on {@link #workerNode()}. */
     InProcessCluster(JobSpec job, int psNodes) throws InterruptedException {
+        this(job, psNodes, "");
+    }
+
+    private InProcessCluster(JobSpec job, int psNodes, String settings) throws InterruptedException {
+        this.settings = settings;
         ActorTestKit first = node(List.of(ParameterServerNode.COORDINATOR_ROLE, ParameterServerNode.PS_ROLE), psNodes);
         events = first.createTestProbe(TrainingCoordinator.Event.class);
         ParameterServerNode.start(first.system(), Optional.of(job), events.getRef());
@@ -72,7 +84,7 @@ final class InProcessCluster implements AutoCloseable {
 
     private ActorTestKit node(List<String> roles, int psNodes) {
         Config overrides = ConfigFactory.parseString("pekko.cluster.role.ps.min-nr-of-members = " + psNodes
-                + "\npekko.cluster.jmx.multi-mbeans-in-same-jvm = on");
+                + "\npekko.cluster.jmx.multi-mbeans-in-same-jvm = on\n" + settings);
         ActorTestKit kit = ActorTestKit.create("larcps",
                 NodeConfig.node("127.0.0.1", 0, roles, List.of(), overrides));
         ActorSystem<Void> system = kit.system();

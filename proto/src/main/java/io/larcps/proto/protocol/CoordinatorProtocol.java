@@ -39,7 +39,7 @@ public final class CoordinatorProtocol {
 
     /** What the coordinator tells a worker. */
     public sealed interface WorkerEvent extends ControlMessage
-            permits Registered, Rejected, StepPlanned, JobFinished, JobFailed {
+            permits Registered, Rejected, StepPlanned, Rewound, JobFinished, JobFailed {
     }
 
     /**
@@ -56,6 +56,14 @@ public final class CoordinatorProtocol {
 
     /** Step {@code plan.step} may start once the worker holds weights of that version. */
     public record StepPlanned(StepPlan plan) implements WorkerEvent {
+    }
+
+    /**
+     * A shard was lost and every shard is back at version {@code version} of the last checkpoint, served
+     * where {@code assignment} says: drop the step under way, connect anew, pull that version, and run
+     * the steps from there again (their plans follow).
+     */
+    public record Rewound(String jobId, long version, ShardAssignment assignment) implements WorkerEvent {
     }
 
     /** The job ran all its steps; the weights of version {@code steps} are final. */

@@ -28,6 +28,7 @@ final class ControlMessageSamples {
             .setKind(TensorKind.RUNNING_STATISTIC)
             .setExcludeFromLarc(true)
             .setExcludeFromWeightDecay(true)
+            .setColumnMajor(true)
             .build();
 
     static final TensorLayout LAYOUT = TensorLayout.newBuilder().addTensors(SPEC)

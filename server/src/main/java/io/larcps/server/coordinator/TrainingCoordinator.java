@@ -9,9 +9,14 @@ import io.larcps.proto.control.WorkerRegistered;
 import io.larcps.proto.protocol.CoordinatorProtocol;
 import io.larcps.proto.protocol.CoordinatorProtocol.RegisterWorker;
 import io.larcps.proto.serialization.ControlMessage;
+import io.larcps.server.checkpoint.CheckpointSettings;
+import io.larcps.server.checkpoint.ShardCheckpoint;
 import io.larcps.server.optim.LearningRateSchedule;
 import io.larcps.server.shard.ParameterShard;
 import io.larcps.server.shard.ShardSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -66,8 +72,28 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
             List<Integer> tensorIds, List<Double> trustFactors) implements Command, ControlMessage {
     }
 
-    /** A shard entity started anew without its tensors (its node was lost): the job cannot go on. */
+    /**
+     * A shard entity started anew without its tensors (its node was lost): the job rolls back to its
+     * last checkpoint, or stops when it has none.
+     */
     public record ShardLost(String jobId, String entityId, String endpoint) implements Command, ControlMessage {
+    }
+
+    /** A shard wrote its part of the checkpoint of version {@code version}: {@code files}, relative to its directory. */
+    public record CheckpointWritten(String jobId, int shard, long version, List<String> files)
+            implements Command, ControlMessage {
+    }
+
+    /** A shard could not write, or restore, the checkpoint of version {@code version}. */
+    public record CheckpointFailed(String jobId, int shard, long version, String reason) implements Command, ControlMessage {
+    }
+
+    /** A shard rolled back to version {@code version} for recovery {@code recovery}, and serves at {@code host:port}. */
+    public record ShardRestored(String jobId, int shard, long version, long recovery, String host, int port)
+            implements Command, ControlMessage {
+    }
+
+    private record ResendRestore() implements Command {
     }
 
     private record ResendConfiguration() implements Command {
@@ -94,7 +120,11 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
     public record JobAborted(String reason) implements Event {
     }
 
-    private enum Phase { REGISTERING, CONFIGURING, SEEDING, TRAINING, FINISHED, FAILED }
+    /** A shard was lost; the job goes on from version {@code version}, so the steps after it run again. */
+    public record JobRewound(long version, String reason) implements Event {
+    }
+
+    private enum Phase { REGISTERING, CONFIGURING, SEEDING, TRAINING, RECOVERING, FINISHED, FAILED }
 
     private static final Duration CONFIGURE_RETRY = Duration.ofSeconds(2);
 
@@ -117,6 +147,17 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
     /** The job's shard count, or fewer when the model has fewer tensors than that (a shard owns whole tensors). */
     private int shardCount;
     private StepPlan currentPlan;
+    private final CheckpointSettings checkpoints;
+    /** The version whose checkpoint the shards are writing, -1 when none is. */
+    private long checkpointing = -1;
+    private final Map<Integer, List<String>> checkpointFiles = new TreeMap<>();
+    /** The last version every shard wrote; -1 before the first. */
+    private long lastCheckpoint = -1;
+    /** Recoveries so far; the current one's number while recovering. */
+    private long recoveries;
+    private final Set<Integer> restored = new HashSet<>();
+    /** Bumped whenever a shard's endpoint changes, so a worker can tell the assignments apart. */
+    private int assignmentVersion = 1;
 
     /**
      * @param listener told about each completed step and the end of the job; may be a no-op ref
@@ -129,13 +170,20 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
             Cluster.get(context.getSystem()).subscriptions().tell(Subscribe.create(removals, ClusterEvent.MemberRemoved.class));
             context.getLog().info("coordinating job {}: {} workers, {} shards, global batch {}, {} steps", job.jobId(),
                     job.workers(), job.shards(), job.globalBatch(), job.totalSteps());
-            return new TrainingCoordinator(context, timers, job, listener);
+            CheckpointSettings checkpoints = CheckpointSettings.fromConfig(context.getSystem().settings().config());
+            if (checkpoints.enabled() && job.asynchronous()) {
+                context.getLog().warn("job {} is asynchronous: it is not checkpointed, and a lost shard stops it",
+                        job.jobId());
+            }
+            return new TrainingCoordinator(context, timers, job, listener, checkpoints);
         }));
     }
 
     private TrainingCoordinator(ActorContext<CoordinatorProtocol.Request> context,
-            TimerScheduler<CoordinatorProtocol.Request> timers, JobSpec job, ActorRef<Event> listener) {
+            TimerScheduler<CoordinatorProtocol.Request> timers, JobSpec job, ActorRef<Event> listener,
+            CheckpointSettings checkpoints) {
         super(context);
+        this.checkpoints = checkpoints;
         this.timers = timers;
         this.job = job;
         this.listener = listener;
@@ -154,6 +202,10 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
                 .onMessage(CoordinatorProtocol.WorkerDone.class, this::onWorkerDone)
                 .onMessage(MemberLeft.class, this::onMemberLeft)
                 .onMessage(ShardLost.class, this::onShardLost)
+                .onMessage(CheckpointWritten.class, this::onCheckpointWritten)
+                .onMessage(CheckpointFailed.class, this::onCheckpointFailed)
+                .onMessage(ShardRestored.class, this::onShardRestored)
+                .onMessage(ResendRestore.class, command -> onResendRestore())
                 .build();
     }
 
@@ -257,16 +309,19 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
         return this;
     }
 
-    private void tellRegistered(int rank) {
-        ShardAssignment assignment = ShardAssignment.newBuilder()
+    private ShardAssignment assignment() {
+        return ShardAssignment.newBuilder()
                 .setJobId(job.jobId())
                 .setShardCount(shardCount)
                 .addAllShardOfTensor(Arrays.stream(shardOfTensor).boxed().toList())
                 .addAllEndpoints(endpoints.values())
-                .setVersion(1)
+                .setVersion(assignmentVersion)
                 .build();
+    }
+
+    private void tellRegistered(int rank) {
         roster.replyTo(rank).tell(new CoordinatorProtocol.Registered(WorkerRegistered.newBuilder()
-                .setJobId(job.jobId()).setRank(rank).setWorldSize(roster.size()).build(), assignment));
+                .setJobId(job.jobId()).setRank(rank).setWorldSize(roster.size()).build(), assignment()));
     }
 
     private Behavior<CoordinatorProtocol.Request> onShardSeeded(ShardSeeded command) {
@@ -281,7 +336,7 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
                 asynchronous = new AsynchronousClocks(job.workers(), job.staleness(), job.totalSteps());
                 asynchronous.startable().forEach(this::planWorker);
             } else {
-                startStep(0);
+                startStep(0, false);
             }
         }
         return this;
@@ -302,11 +357,14 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
     }
 
     private void tellShards(StepPlan plan, int lane) {
-        ClusterSharding sharding = ClusterSharding.get(getContext().getSystem());
         ActorRef<Command> self = getContext().getSelf().narrow();
+        tellShards(spec -> new ParameterShard.PlanStep(plan, lane, self));
+    }
+
+    private void tellShards(Function<ShardSpec, ParameterShard.Command> message) {
+        ClusterSharding sharding = ClusterSharding.get(getContext().getSystem());
         for (ShardSpec spec : shardSpecs) {
-            sharding.entityRefFor(ParameterShard.TYPE_KEY, spec.entityId())
-                    .tell(new ParameterShard.PlanStep(plan, lane, self));
+            sharding.entityRefFor(ParameterShard.TYPE_KEY, spec.entityId()).tell(message.apply(spec));
         }
     }
 
@@ -337,12 +395,111 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
     }
 
     private Behavior<CoordinatorProtocol.Request> onShardLost(ShardLost message) {
-        if (!message.jobId().equals(job.jobId()) || phase == Phase.FINISHED || phase == Phase.FAILED) {
+        if (!message.jobId().equals(job.jobId()) || phase != Phase.TRAINING) {
             return this;
         }
-        return fail("shard " + message.entityId() + " lost its tensors (its node left the cluster; it restarted empty on "
-                + message.endpoint() + ") and recovery from a checkpoint is not implemented yet: the job stops "
-                + "rather than train on with missing weights");
+        String lost = "shard " + message.entityId() + " lost its tensors (its node left the cluster; it restarted empty on "
+                + message.endpoint() + ")";
+        if (lastCheckpoint >= 0 && !job.asynchronous()) {
+            return recover(lost);
+        }
+        String why = !checkpoints.enabled() ? "checkpoints are off (set larcps.checkpoint.directory)"
+                : job.asynchronous() ? "asynchronous jobs are not checkpointed" : "no checkpoint is complete yet";
+        return fail(lost + " and there is no checkpoint to recover from (" + why + "): the job stops rather than "
+                + "train on with missing weights");
+    }
+
+    /** Rolls every shard back to the last checkpoint; the workers are rewound once all of them are there. */
+    private Behavior<CoordinatorProtocol.Request> recover(String lost) {
+        phase = Phase.RECOVERING;
+        recoveries++;
+        restored.clear();
+        checkpointing = -1;
+        checkpointFiles.clear();
+        String reason = lost + "; every shard rolls back to version " + lastCheckpoint + " of the checkpoint and the "
+                + "steps after it run again";
+        getContext().getLog().warn("job {}: {}", job.jobId(), reason);
+        listener.tell(new JobRewound(lastCheckpoint, reason));
+        return onResendRestore();
+    }
+
+    private Behavior<CoordinatorProtocol.Request> onResendRestore() {
+        if (phase != Phase.RECOVERING) {
+            return this;
+        }
+        ActorRef<Command> self = getContext().getSelf().narrow();
+        String root = checkpoints.directory().orElseThrow().toString();
+        ClusterSharding sharding = ClusterSharding.get(getContext().getSystem());
+        for (ShardSpec spec : shardSpecs) {
+            if (!restored.contains(spec.shard())) {
+                sharding.entityRefFor(ParameterShard.TYPE_KEY, spec.entityId())
+                        .tell(new ParameterShard.RestoreCheckpoint(spec, lastCheckpoint, root, recoveries, self));
+            }
+        }
+        // Messages to an entity that is being moved can be lost; a shard answers a repeated order.
+        timers.startSingleTimer(new ResendRestore(), CONFIGURE_RETRY);
+        return this;
+    }
+
+    private Behavior<CoordinatorProtocol.Request> onShardRestored(ShardRestored message) {
+        if (!message.jobId().equals(job.jobId()) || phase != Phase.RECOVERING || message.recovery() != recoveries) {
+            return this;
+        }
+        endpoints.put(message.shard(), ShardEndpoint.newBuilder().setShard(message.shard()).setHost(message.host())
+                .setPort(message.port()).build());
+        restored.add(message.shard());
+        if (restored.size() < shardCount) {
+            return this;
+        }
+        timers.cancel(new ResendRestore());
+        phase = Phase.TRAINING;
+        assignmentVersion++;
+        getContext().getLog().info("job {}: every shard is back at version {}; the workers replay from there: {}",
+                job.jobId(), lastCheckpoint, endpoints.values().stream()
+                        .map(e -> e.getShard() + "@" + e.getHost() + ":" + e.getPort()).toList());
+        roster.tellAll(new CoordinatorProtocol.Rewound(job.jobId(), lastCheckpoint, assignment()));
+        startStep(lastCheckpoint, false);
+        return this;
+    }
+
+    private Behavior<CoordinatorProtocol.Request> onCheckpointWritten(CheckpointWritten message) {
+        if (!message.jobId().equals(job.jobId()) || message.version() != checkpointing) {
+            return this;
+        }
+        checkpointFiles.put(message.shard(), message.files());
+        if (checkpointFiles.size() < shardCount) {
+            return this;
+        }
+        Path directory = ShardCheckpoint.directory(checkpoints.directory().orElseThrow(), job.jobId(), checkpointing);
+        try {
+            // The manifest comes last: a version with one is complete.
+            Files.write(directory.resolve("MANIFEST"), checkpointFiles.values().stream().flatMap(List::stream).toList());
+        } catch (IOException e) {
+            getContext().getLog().warn("job {}: could not write the manifest of version {} ({}); the shards' files are "
+                    + "complete, so recovery can still use them", job.jobId(), checkpointing, e.toString());
+        }
+        lastCheckpoint = checkpointing;
+        checkpointing = -1;
+        checkpointFiles.clear();
+        getContext().getLog().info("job {}: checkpoint of version {} complete in {}", job.jobId(), lastCheckpoint, directory);
+        return this;
+    }
+
+    private Behavior<CoordinatorProtocol.Request> onCheckpointFailed(CheckpointFailed message) {
+        if (!message.jobId().equals(job.jobId())) {
+            return this;
+        }
+        if (phase == Phase.RECOVERING && message.version() == lastCheckpoint) {
+            return fail("recovery from the checkpoint of version " + message.version() + " failed: " + message.reason());
+        }
+        if (message.version() == checkpointing) {
+            // Training goes on; the last complete checkpoint stays the one to recover from.
+            getContext().getLog().error("job {}: the checkpoint of version {} failed and is dropped: {}", job.jobId(),
+                    message.version(), message.reason());
+            checkpointing = -1;
+            checkpointFiles.clear();
+        }
+        return this;
     }
 
     private Behavior<CoordinatorProtocol.Request> fail(String reason) {
@@ -354,17 +511,26 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
     }
 
     /**
-     * Starts step {@code step} on the shards. Workers hear of each plan one step early, the plan of step
-     * 0 excepted: a worker holds the weights of step t + 1 as soon as the last shard has sent them,
+     * Starts step {@code step} on the shards, after asking them for a checkpoint when one is due.
+     * Workers hear of each plan one step early ({@code workersHavePlan}), except the first and the first
+     * after a rewind: a worker holds the weights of step t + 1 as soon as the last shard has sent them,
      * before that shard's report reaches this actor, and must not then wait for the plan. A plan
      * depends on nothing a step decides (the schedule is a function of the step, and a synchronous
      * job's participants do not change), so it can go out early.
      */
-    private void startStep(long step) {
+    private void startStep(long step, boolean workersHavePlan) {
         currentPlan = plan(step);
         applied.clear();
+        if (checkpoints.at(step) && step > lastCheckpoint && checkpointing < 0) {
+            // Before the plan: a shard writes the version it holds before any push of this step is applied.
+            checkpointing = step;
+            checkpointFiles.clear();
+            ActorRef<Command> self = getContext().getSelf().narrow();
+            String root = checkpoints.directory().orElseThrow().toString();
+            tellShards(spec -> new ParameterShard.WriteCheckpoint(step, root, self));
+        }
         tellShards(currentPlan, ParameterShard.ALL_WORKERS);
-        if (step == 0) {
+        if (!workersHavePlan) {
             roster.tellAll(new CoordinatorProtocol.StepPlanned(currentPlan));
         }
         nextPlan().ifPresent(next -> roster.tellAll(new CoordinatorProtocol.StepPlanned(next)));
@@ -405,7 +571,7 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
             roster.tellAll(new CoordinatorProtocol.JobFinished(job.jobId(), step + 1));
             completeIfAllDone();
         } else {
-            startStep(step + 1);
+            startStep(step + 1, true);
         }
         return this;
     }

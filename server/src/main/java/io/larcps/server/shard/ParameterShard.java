@@ -6,12 +6,15 @@ import io.larcps.proto.data.FrameHeader;
 import io.larcps.proto.frame.TensorChunker;
 import io.larcps.proto.frame.TensorFrame;
 import io.larcps.proto.serialization.ControlMessage;
+import io.larcps.server.checkpoint.ShardCheckpoint;
 import io.larcps.server.coordinator.TrainingCoordinator;
 import io.larcps.server.optim.LayerwiseOptimizer;
 import io.larcps.server.optim.UpdateKernel;
 import io.larcps.server.transport.FrameSink;
 import io.netty.buffer.PooledByteBufAllocator;
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -57,6 +60,26 @@ public final class ParameterShard extends AbstractBehavior<ParameterShard.Comman
             implements Command, ControlMessage {
     }
 
+    /**
+     * From the coordinator, before the plan of step {@code version}: write the weights and momentum of
+     * version {@code version} under the checkpoint root {@code root}; answered with
+     * {@link TrainingCoordinator.CheckpointWritten} or {@link TrainingCoordinator.CheckpointFailed}.
+     */
+    public record WriteCheckpoint(long version, String root, ActorRef<TrainingCoordinator.Command> coordinator)
+            implements Command, ControlMessage {
+    }
+
+    /**
+     * From the coordinator after a shard was lost: own {@code spec}'s tensors (a shard started anew
+     * takes them here) and roll back to version {@code version} of the checkpoint under {@code root},
+     * dropping whatever step was under way. {@code recovery} numbers the coordinator's recoveries, so a
+     * repeated order is answered but not applied twice. Answered with
+     * {@link TrainingCoordinator.ShardRestored}, or {@link TrainingCoordinator.CheckpointFailed}.
+     */
+    public record RestoreCheckpoint(ShardSpec spec, long version, String root, long recovery,
+            ActorRef<TrainingCoordinator.Command> coordinator) implements Command, ControlMessage {
+    }
+
     /** The lane of a synchronous job: every worker's pushes meet in one step. */
     public static final int ALL_WORKERS = -1;
 
@@ -93,6 +116,8 @@ public final class ParameterShard extends AbstractBehavior<ParameterShard.Comman
     /** How many steps (all lanes) changed the weights: identifies their content for the cache. */
     private long applied;
     private final Map<Integer, Lane> lanes = new HashMap<>();
+    /** The last recovery this shard rolled back for; 0 before any. */
+    private long recovery;
     private final List<PendingPull> pendingPulls = new ArrayList<>();
 
     public static Behavior<Command> create(String entityId, ShardDirectory<ActorRef<Command>> directory,
@@ -115,6 +140,8 @@ public final class ParameterShard extends AbstractBehavior<ParameterShard.Comman
         return newReceiveBuilder()
                 .onMessage(Configure.class, this::onConfigure)
                 .onMessage(PlanStep.class, this::onPlanStep)
+                .onMessage(WriteCheckpoint.class, this::onWriteCheckpoint)
+                .onMessage(RestoreCheckpoint.class, this::onRestoreCheckpoint)
                 .onMessage(ReceiveFrame.class, this::onReceiveFrame)
                 .onSignal(PostStop.class, signal -> onPostStop())
                 .build();
@@ -132,19 +159,109 @@ public final class ParameterShard extends AbstractBehavior<ParameterShard.Comman
             return this;
         }
         if (spec == null) {
-            spec = command.spec();
-            tensors = new ShardTensors(spec);
-            optimizer = new LayerwiseOptimizer(spec.optimizer(), kernel);
-            weights = new WeightsCache(spec.jobId(), chunker, PooledByteBufAllocator.DEFAULT);
-            seed = new StepAggregator(0, List.of(0), tensors.sizes(), kernel, new SumArrays());
-            directory.register(spec.jobId(), spec.shard(), spec.tensorIds(), getContext().getSelf());
-            getContext().getLog().info("shard {} owns {} tensors ({} floats) on {}", entityId, spec.tensorIds().size(),
-                    tensors.sizes().values().stream().mapToLong(Integer::longValue).sum(), endpoint);
+            configure(command.spec());
         }
         coordinator = command.coordinator();
         coordinator.tell(new TrainingCoordinator.ShardConfigured(spec.jobId(), spec.shard(),
                 endpoint.getHostString(), endpoint.getPort()));
         return this;
+    }
+
+    private void configure(ShardSpec newSpec) {
+        spec = newSpec;
+        tensors = new ShardTensors(spec);
+        optimizer = new LayerwiseOptimizer(spec.optimizer(), kernel);
+        weights = new WeightsCache(spec.jobId(), chunker, PooledByteBufAllocator.DEFAULT);
+        seed = new StepAggregator(0, List.of(0), tensors.sizes(), kernel, new SumArrays());
+        directory.register(spec.jobId(), spec.shard(), spec.tensorIds(), getContext().getSelf());
+        getContext().getLog().info("shard {} owns {} tensors ({} floats) on {}", entityId, spec.tensorIds().size(),
+                tensors.sizes().values().stream().mapToLong(Integer::longValue).sum(), endpoint);
+    }
+
+    /** Why this shard cannot write version {@code version} now, if it cannot. */
+    private String checkpointRefusal(long version) {
+        if (spec == null || !seeded) {
+            return "it is not " + (spec == null ? "configured" : "seeded");
+        }
+        if (spec.asynchronous()) {
+            return "checkpoints are for synchronous jobs";
+        }
+        Lane lane = lane(ALL_WORKERS);
+        if (lane.clock != version || lane.plan != null) {
+            return "it holds version " + lane.clock + (lane.plan == null ? "" : " with a step planned");
+        }
+        return null;
+    }
+
+    private Behavior<Command> onWriteCheckpoint(WriteCheckpoint command) {
+        String refusal = checkpointRefusal(command.version());
+        if (refusal != null) {
+            String why = "shard " + entityId + " cannot write version " + command.version() + ": " + refusal;
+            getContext().getLog().error(why);
+            command.coordinator().tell(new TrainingCoordinator.CheckpointFailed(
+                    spec == null ? "" : spec.jobId(), spec == null ? -1 : spec.shard(), command.version(), why));
+            return this;
+        }
+        try {
+            List<String> files = ShardCheckpoint.write(Path.of(command.root()), spec.jobId(), command.version(),
+                    tensors.states());
+            command.coordinator().tell(new TrainingCoordinator.CheckpointWritten(spec.jobId(), spec.shard(),
+                    command.version(), files));
+        } catch (IOException | RuntimeException e) {
+            getContext().getLog().error("shard {} could not write version {} under {}", entityId, command.version(),
+                    command.root(), e);
+            command.coordinator().tell(new TrainingCoordinator.CheckpointFailed(spec.jobId(), spec.shard(),
+                    command.version(), "shard " + entityId + ": " + e));
+        }
+        return this;
+    }
+
+    private Behavior<Command> onRestoreCheckpoint(RestoreCheckpoint command) {
+        if (spec != null && !spec.equals(command.spec())) {
+            getContext().getLog().error("shard {} is configured differently from the checkpoint's spec; not restored",
+                    entityId);
+            return this;
+        }
+        if (spec == null) {
+            configure(command.spec());
+        }
+        coordinator = command.coordinator();
+        if (command.recovery() != recovery) {
+            try {
+                ShardCheckpoint.restore(Path.of(command.root()), spec.jobId(), command.version(), tensors.states());
+            } catch (IOException | RuntimeException e) {
+                getContext().getLog().error("shard {} could not restore version {}", entityId, command.version(), e);
+                coordinator.tell(new TrainingCoordinator.CheckpointFailed(spec.jobId(), spec.shard(), command.version(),
+                        "shard " + entityId + " could not restore it: " + e.getMessage()));
+                return this;
+            }
+            rollBackTo(command.version());
+            recovery = command.recovery();
+            getContext().getLog().warn("shard {} rolled back to version {} of the checkpoint", entityId, command.version());
+        }
+        coordinator.tell(new TrainingCoordinator.ShardRestored(spec.jobId(), spec.shard(), command.version(),
+                command.recovery(), endpoint.getHostString(), endpoint.getPort()));
+        return this;
+    }
+
+    /** Forgets every step under way and every waiting pull; the restored weights are version {@code version}. */
+    private void rollBackTo(long version) {
+        if (seed != null) {
+            seed.close();
+            seed = null;
+        }
+        seeded = true;
+        for (Lane lane : lanes.values()) {
+            if (lane.collecting != null) {
+                lane.collecting.close();
+            }
+            lane.early.forEach(held -> held.frame().release());
+        }
+        lanes.clear();
+        lane(ALL_WORKERS).clock = version;
+        // The workers close their connections when they are rewound; their waiting pulls go with them.
+        pendingPulls.clear();
+        applied++;
     }
 
     private Lane lane(int key) {

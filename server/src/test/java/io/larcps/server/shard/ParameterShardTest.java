@@ -21,6 +21,7 @@ import io.larcps.server.optim.UpdateKernels;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -29,6 +30,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** One shard entity driven directly by messages: seeding, steps, pulls and every kind of bad push. */
 class ParameterShardTest {
@@ -159,6 +161,58 @@ class ParameterShardTest {
         float[][] weights = reassemble(peer.takeChunks(4), 1);
         assertThat(weights[4]).containsExactly(expected.weights());
         assertThat(weights[9]).containsExactly(1f, 1.75f, 0.25f);
+    }
+
+    /** One single-worker step of {@code gradient} at rate 0.4; returns the weights of the next version. */
+    private float[][] step(long step, float[] gradient) throws InterruptedException {
+        plan(step, 0.4, 0);
+        send(FrameKind.GRADIENT_PUSH, step, 0, 4, gradient, 8);
+        send(FrameKind.GRADIENT_PUSH, step, 0, 9, new float[] {8, 16, 24}, 8);
+        coordinator.expectMessageClass(TrainingCoordinator.StepApplied.class);
+        return pullWeights(step + 1);
+    }
+
+    @Test
+    void aCheckpointRestoresWeightsAndMomentumSoTheStepsAfterItRepeatExactly(@TempDir Path root)
+            throws InterruptedException {
+        seed();
+        float[] g = {1, -1, 2, -2, 3, -3, 4, -4, 5, -5};
+        step(0, g);
+        shard.tell(new ParameterShard.WriteCheckpoint(1, root.toString(), coordinator.getRef()));
+        TrainingCoordinator.CheckpointWritten written = coordinator.expectMessageClass(TrainingCoordinator.CheckpointWritten.class);
+        assertThat(written.version()).isEqualTo(1);
+        assertThat(written.files()).containsExactlyInAnyOrder("tensor-4.weights.npy", "tensor-4.momentum.npy",
+                "tensor-9.weights.npy");
+        float[][] second = step(1, g);
+        float[][] third = step(2, g);
+
+        ShardSpec spec = new ShardSpec("job", 1, List.of(4, 9), List.of(weight, runningMean), OPTIMIZER, false);
+        shard.tell(new ParameterShard.RestoreCheckpoint(spec, 1, root.toString(), 1, coordinator.getRef()));
+        TrainingCoordinator.ShardRestored restored = coordinator.expectMessageClass(TrainingCoordinator.ShardRestored.class);
+        assertThat(restored.version()).isEqualTo(1);
+        assertThat(restored.port()).isEqualTo(7);
+        // The replay gives the same bits: the momentum came back with the weights.
+        assertThat(step(1, g)[4]).containsExactly(second[4]);
+        assertThat(step(2, g)[4]).containsExactly(third[4]);
+
+        // The same recovery ordered again (a retry) is answered but not applied a second time.
+        shard.tell(new ParameterShard.RestoreCheckpoint(spec, 1, root.toString(), 1, coordinator.getRef()));
+        coordinator.expectMessageClass(TrainingCoordinator.ShardRestored.class);
+        assertThat(pullWeights(3)[4]).containsExactly(third[4]);
+    }
+
+    @Test
+    void aCheckpointOfAnotherVersionOrAMissingOneIsRefusedAndChangesNothing(@TempDir Path root)
+            throws InterruptedException {
+        seed();
+        shard.tell(new ParameterShard.WriteCheckpoint(5, root.toString(), coordinator.getRef()));
+        assertThat(coordinator.expectMessageClass(TrainingCoordinator.CheckpointFailed.class).reason())
+                .contains("cannot write version 5").contains("holds version 0");
+        ShardSpec spec = new ShardSpec("job", 1, List.of(4, 9), List.of(weight, runningMean), OPTIMIZER, false);
+        shard.tell(new ParameterShard.RestoreCheckpoint(spec, 3, root.toString(), 1, coordinator.getRef()));
+        assertThat(coordinator.expectMessageClass(TrainingCoordinator.CheckpointFailed.class).reason())
+                .contains("could not restore").contains("tensor-4.weights.npy").contains("missing");
+        assertThat(pullWeights(0)[4]).containsExactly(initialWeight);
     }
 
     @Test
