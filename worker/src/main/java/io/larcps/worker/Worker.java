@@ -360,13 +360,13 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
     }
 
     private Behavior<Command> onWeightsArrived(WeightsArrived message) {
-        if (message.generation() != generation) {
+        // Versions only go up within a generation: a later version's arrival already accounted for this one.
+        if (message.generation() != generation || message.version() <= heldVersion) {
             return this;
         }
         heldVersion = message.version();
-        Running done = running.pollFirst();
-        if (done != null) {
-            times.finish(done.timing());
+        while (!running.isEmpty() && running.peekFirst().step() < heldVersion) {
+            times.finish(running.pollFirst().timing());
         }
         if (isReported(heldVersion)) {
             float[][] copy = new float[weights.length][];
@@ -415,8 +415,7 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
         Throwable cause = message.cause() instanceof java.util.concurrent.CompletionException wrapped
                 && wrapped.getCause() != null ? wrapped.getCause() : message.cause();
         String failure = message.what() + " failed: " + cause.getMessage();
-        boolean dataPlane = cause instanceof DataPlaneException || cause instanceof ParameterServerException;
-        if (dataPlane && !finishing && !recoveryTimeout.isZero()) {
+        if (mayBeRecovered(cause) && !finishing && !recoveryTimeout.isZero()) {
             if (!timers.isTimerActive(RECOVERY_TIMER)) {
                 getContext().getLog().warn("worker {}: {}; waiting up to {} s for the coordinator to recover the job",
                         setup.workerId(), failure, recoveryTimeout.toSeconds());
@@ -426,6 +425,20 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
         }
         getContext().getLog().error("worker {} failed during {}", setup.workerId(), message.what(), cause);
         return giveUp(failure);
+    }
+
+    /**
+     * A lost connection, or what a shard that restarted or rolled back answers (it knows no such job
+     * yet, or holds another version); any other refusal is a bug that waiting will not fix.
+     */
+    private static boolean mayBeRecovered(Throwable cause) {
+        if (cause instanceof ParameterServerException refused) {
+            return switch (refused.code()) {
+                case UNKNOWN_JOB, STALE_STEP, FUTURE_STEP -> true;
+                default -> false;
+            };
+        }
+        return cause instanceof DataPlaneException;
     }
 
     private Behavior<Command> onRecoveryOverdue(RecoveryOverdue message) {

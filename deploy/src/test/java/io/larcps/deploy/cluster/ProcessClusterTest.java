@@ -21,6 +21,7 @@ import java.util.function.IntFunction;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -32,7 +33,8 @@ class ProcessClusterTest {
     private static final int STEPS = 30;
     private final List<Process> processes = new ArrayList<>();
 
-    @TempDir
+    /** Kept when a test fails: the processes' logs are there. */
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path dir;
 
     @AfterEach
@@ -41,9 +43,14 @@ class ProcessClusterTest {
     }
 
     private Process launch(String name, String... args) throws IOException {
+        return launch(name, List.of(), args);
+    }
+
+    private Process launch(String name, List<String> jvmFlags, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules=jdk.incubator.vector", "-Xmx1g", "-XX:+UseSerialGC",
-                "-cp", System.getProperty("java.class.path"), Larcps.class.getName()));
+                "--add-modules=jdk.incubator.vector", "-Xmx1g", "-XX:+UseSerialGC"));
+        command.addAll(jvmFlags);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Larcps.class.getName()));
         command.addAll(List.of(args));
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(dir.resolve(name + ".log").toFile()).start();
@@ -58,7 +65,7 @@ class ProcessClusterTest {
     private void awaitExit(Process process, String name) throws Exception {
         boolean exited = process.waitFor(150, TimeUnit.SECONDS);
         assertThat(exited).as("%s exits in time; its log:%n%s", name, log(name)).isTrue();
-        assertThat(process.exitValue()).as("%s exit code; its log:%n%s", name, log(name)).isZero();
+        assertThat(process.exitValue()).as("%s exit code (every log is in %s); its log:%n%s", name, dir, log(name)).isZero();
     }
 
     private static int freePort() throws IOException {
@@ -126,6 +133,43 @@ class ProcessClusterTest {
         for (int t = 0; t < processFiles.size(); t++) {
             assertThat(NpyFiles.read(processFiles.get(t)).values()).as("tensor %d", t)
                     .containsExactly(NpyFiles.read(embeddedFiles.get(t)).values());
+        }
+    }
+
+    @Test
+    void killingAPsProcessMidJobCostsAReplayAndNotTheWeights() throws Exception {
+        int steps = 3000;
+        String seed = "127.0.0.1:" + freePort();
+        String[] model = {"--model", "synthetic-mlp", "--synthetic-samples", "2048", "--seed", "7"};
+        Process coordinator = launch("coordinator", concat(new String[] {"coordinator", "--with-ps", "--ps-nodes", "2",
+                "--port", seed.split(":")[1], "--workers", "1", "--shards", "2", "--global-batch", "64",
+                "--max-steps", String.valueOf(steps), "--warmup-steps", "5", "--checkpoint-dir",
+                dir.resolve("checkpoints").toString(), "--checkpoint-every", "100"}, model));
+        Process ps = launch("ps", "ps", "--join", seed);
+        // Noticing the loss takes the cluster about 15 s here; leave a loaded CI machine room.
+        Process worker = launch("worker", List.of("-Dlarcps.worker.recovery-timeout=150s"), concat(new String[] {"worker",
+                "--join", seed, "--batch", "64", "--out", dir.resolve("w0").toString()}, model));
+
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        // 32 steps per epoch: by the end of epoch 8 (step 256) the checkpoint of version 200 is written.
+        while (!log("coordinator").contains("epoch 8/") && System.nanoTime() < deadline) {
+            assertThat(coordinator.isAlive()).as("coordinator still running; its log:%n%s", log("coordinator")).isTrue();
+            Thread.sleep(50);
+        }
+        ps.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+
+        awaitExit(worker, "worker");
+        awaitExit(coordinator, "coordinator");
+        assertThat(log("coordinator")).contains("every shard rolls back to version")
+                .contains("job larcps completed: " + steps + " steps");
+        IntFunction<GradientSource> source = rank -> new SyntheticMlp(2048, 32, 64, 10, 7);
+        JobSpec job = new JobSpec("larcps", 1, 2, 64, steps, 2048, OptimizerSettings.apexLarc(0.02, 5e-4, 0.9),
+                new ScheduleSettings("cosine", 0.1, 256, 64, 5, steps, 0, 2, 1000, 0.1));
+        float[][] expected = ReferenceTraining.train(job, source);
+        List<Path> files = npyFiles(dir.resolve("w0").resolve("weights"));
+        assertThat(files).hasSize(expected.length);
+        for (int t = 0; t < expected.length; t++) {
+            assertThat(NpyFiles.read(files.get(t)).values()).as("tensor %d", t).containsExactly(expected[t]);
         }
     }
 

@@ -36,10 +36,13 @@ public final class ShardCheckpoint {
             String weights = weightsFile(entry.getKey());
             NpyFiles.write(directory.resolve(weights), shape, false, state.weights());
             files.add(weights);
+            String momentum = momentumFile(entry.getKey());
             if (state.momentum() != null) {
-                String momentum = momentumFile(entry.getKey());
                 NpyFiles.write(directory.resolve(momentum), shape, false, state.momentum());
                 files.add(momentum);
+            } else {
+                // No momentum yet: a file left by an earlier run of the same job id must not be restored.
+                Files.deleteIfExists(directory.resolve(momentum));
             }
         }
         return files;

@@ -66,6 +66,7 @@ final class LayoutCheck {
 
     private static String describe(TensorSpec tensor) {
         return "'" + tensor.getName() + "' " + tensor.getShapeList() + " " + tensor.getDtype() + " " + tensor.getKind()
-                + (tensor.getExcludeFromLarc() ? " no-larc" : "") + (tensor.getExcludeFromWeightDecay() ? " no-decay" : "");
+                + (tensor.getExcludeFromLarc() ? " no-larc" : "") + (tensor.getExcludeFromWeightDecay() ? " no-decay" : "")
+                + (tensor.getColumnMajor() ? " column-major" : "");
     }
 }

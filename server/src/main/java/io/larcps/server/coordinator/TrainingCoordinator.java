@@ -96,6 +96,10 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
     private record ResendRestore() implements Command {
     }
 
+    /** While a step is open after a node left: the plan again, until a lost shard has answered (see onMemberLeft). */
+    private record ProbeShards() implements Command {
+    }
+
     private record ResendConfiguration() implements Command {
     }
 
@@ -127,6 +131,8 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
     private enum Phase { REGISTERING, CONFIGURING, SEEDING, TRAINING, RECOVERING, FINISHED, FAILED }
 
     private static final Duration CONFIGURE_RETRY = Duration.ofSeconds(2);
+    /** Restore orders sent before a recovery that has not completed fails the job (a minute at CONFIGURE_RETRY). */
+    private static final int RESTORE_ATTEMPTS = 30;
 
     private final JobSpec job;
     private final ActorRef<Event> listener;
@@ -156,6 +162,9 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
     /** Recoveries so far; the current one's number while recovering. */
     private long recoveries;
     private final Set<Integer> restored = new HashSet<>();
+    private int restoreAttempts;
+    /** The step that was open when a node left; probed until it completes. */
+    private long probedStep = -1;
     /** Bumped whenever a shard's endpoint changes, so a worker can tell the assignments apart. */
     private int assignmentVersion = 1;
 
@@ -206,6 +215,7 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
                 .onMessage(CheckpointFailed.class, this::onCheckpointFailed)
                 .onMessage(ShardRestored.class, this::onShardRestored)
                 .onMessage(ResendRestore.class, command -> onResendRestore())
+                .onMessage(ProbeShards.class, command -> onProbeShards())
                 .build();
     }
 
@@ -389,7 +399,21 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
                 }
             }
         } else {
+            // Sharding starts the lost node's shards elsewhere only once it has seen the node go, which
+            // may be after this message: repeat the plan until the step completes or a shard says it
+            // is lost.
             tellShards(currentPlan, ParameterShard.ALL_WORKERS);
+            probedStep = currentPlan.getStep();
+            timers.startTimerWithFixedDelay(new ProbeShards(), CONFIGURE_RETRY);
+        }
+        return this;
+    }
+
+    private Behavior<CoordinatorProtocol.Request> onProbeShards() {
+        if (phase == Phase.TRAINING && currentPlan != null && currentPlan.getStep() == probedStep) {
+            tellShards(currentPlan, ParameterShard.ALL_WORKERS);
+        } else {
+            timers.cancel(new ProbeShards());
         }
         return this;
     }
@@ -414,6 +438,8 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
         phase = Phase.RECOVERING;
         recoveries++;
         restored.clear();
+        restoreAttempts = 0;
+        timers.cancel(new ProbeShards());
         checkpointing = -1;
         checkpointFiles.clear();
         String reason = lost + "; every shard rolls back to version " + lastCheckpoint + " of the checkpoint and the "
@@ -426,6 +452,11 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
     private Behavior<CoordinatorProtocol.Request> onResendRestore() {
         if (phase != Phase.RECOVERING) {
             return this;
+        }
+        if (++restoreAttempts > RESTORE_ATTEMPTS) {
+            return fail("recovery to version " + lastCheckpoint + " did not complete: shards "
+                    + shardSpecs.stream().map(ShardSpec::shard).filter(shard -> !restored.contains(shard)).toList()
+                    + " did not restore within " + CONFIGURE_RETRY.multipliedBy(RESTORE_ATTEMPTS).toSeconds() + " s");
         }
         ActorRef<Command> self = getContext().getSelf().narrow();
         String root = checkpoints.directory().orElseThrow().toString();
@@ -504,6 +535,7 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
 
     private Behavior<CoordinatorProtocol.Request> fail(String reason) {
         phase = Phase.FAILED;
+        timers.cancelAll();
         getContext().getLog().error("job {} failed: {}", job.jobId(), reason);
         roster.tellAll(new CoordinatorProtocol.JobFailed(job.jobId(), reason));
         listener.tell(new JobAborted(reason));
@@ -521,7 +553,11 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
     private void startStep(long step, boolean workersHavePlan) {
         currentPlan = plan(step);
         applied.clear();
-        if (checkpoints.at(step) && step > lastCheckpoint && checkpointing < 0) {
+        if (checkpoints.at(step) && step > lastCheckpoint) {
+            if (checkpointing >= 0) {
+                getContext().getLog().warn("job {}: the checkpoint of version {} never completed (a shard's answer was "
+                        + "lost?); it is dropped for version {}", job.jobId(), checkpointing, step);
+            }
             // Before the plan: a shard writes the version it holds before any push of this step is applied.
             checkpointing = step;
             checkpointFiles.clear();

@@ -218,8 +218,10 @@ public final class ParameterShard extends AbstractBehavior<ParameterShard.Comman
 
     private Behavior<Command> onRestoreCheckpoint(RestoreCheckpoint command) {
         if (spec != null && !spec.equals(command.spec())) {
-            getContext().getLog().error("shard {} is configured differently from the checkpoint's spec; not restored",
-                    entityId);
+            String why = "shard " + entityId + " is configured differently from the spec it was to restore";
+            getContext().getLog().error(why);
+            command.coordinator().tell(new TrainingCoordinator.CheckpointFailed(command.spec().jobId(),
+                    command.spec().shard(), command.version(), why));
             return this;
         }
         if (spec == null) {
@@ -287,8 +289,13 @@ public final class ParameterShard extends AbstractBehavior<ParameterShard.Comman
         Lane lane = spec == null ? null : lane(spec.asynchronous() ? command.rank() : ALL_WORKERS);
         if (lane == null || !seeded || next.getStep() != lane.clock || lane.plan != null
                 || spec.asynchronous() == (command.rank() == ALL_WORKERS)) {
-            getContext().getLog().warn("shard {} ignores the plan of step {} for lane {}", entityId, next.getStep(),
-                    command.rank());
+            // The coordinator repeats the current plan while it checks for lost shards: expected, not a warning.
+            boolean repeat = lane != null && (next.getStep() == lane.clock - 1
+                    || (lane.plan != null && lane.plan.getStep() == next.getStep()));
+            if (!repeat) {
+                getContext().getLog().warn("shard {} ignores the plan of step {} for lane {}", entityId, next.getStep(),
+                        command.rank());
+            }
             return this;
         }
         lane.plan = next;
