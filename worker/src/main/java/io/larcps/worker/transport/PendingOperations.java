@@ -27,6 +27,11 @@ final class PendingOperations implements InboundSink {
     private final AtomicReference<PullOperation> pull = new AtomicReference<>();
     private final Rejections rejections = new Rejections();
     private final AtomicReference<Throwable> terminal = new AtomicReference<>();
+    /**
+     * Orders an ERROR's bookkeeping against new operations: a refusal seen by a new pull (recorded)
+     * has also already failed the pushes it concerns, so it can never fail a push started after that.
+     */
+    private final Object errorOrder = new Object();
 
     PendingOperations(ShardRouting routing, String jobId) {
         this.routing = routing;
@@ -35,8 +40,10 @@ final class PendingOperations implements InboundSink {
 
     /** Registers and starts {@code push}, unless the client is already closed or broken. */
     void startPush(PushOperation push) {
-        rejections.forget(push.step());
-        pushes.add(push);
+        synchronized (errorOrder) {
+            rejections.forget(push.step());
+            pushes.add(push);
+        }
         push.future().whenComplete((ignored, failure) -> pushes.remove(push));
         // Checked after registering: terminate() fails either this push or one registered before it.
         Throwable cause = terminal.get();
@@ -64,7 +71,10 @@ final class PendingOperations implements InboundSink {
         // A caller's orTimeout or cancel completes the future without us: free the slot then too.
         created.future().whenComplete((ignored, failure) -> pull.compareAndSet(created, null));
         Throwable cause = terminal.get();
-        ParameterServerException rejected = rejections.blocking(version);
+        ParameterServerException rejected;
+        synchronized (errorOrder) {
+            rejected = rejections.blocking(version);
+        }
         if (cause != null) {
             created.fail(cause);
         } else if (rejected != null) {
@@ -118,8 +128,12 @@ final class PendingOperations implements InboundSink {
         ParameterServerException rejection = new ParameterServerException(
                 report.getCode(), shardOf(header, from), step, from, report.getMessage());
         log.warn("job {}: {}", jobId, rejection.getMessage());
-        rejections.record(rejection);
-        pushes.stream().filter(push -> push.step() == step).forEach(push -> push.fail(rejection));
+        List<PushOperation> refused;
+        synchronized (errorOrder) {
+            rejections.record(rejection);
+            refused = pushes.stream().filter(push -> push.step() == step).toList();
+        }
+        refused.forEach(push -> push.fail(rejection));
         // Version v is what the shard answers pull(v) with and what step v - 1 produces.
         PullOperation current = pull.get();
         if (current != null && (current.version() == step
