@@ -8,7 +8,11 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
-/** Hears the coordinator's events: hands each completed step on, and completes when the job is done. */
+/**
+ * Hears the coordinator's events: hands each completed step on, says on standard output when the job
+ * rolls back to a checkpoint (the steps after it are then reported again), and completes when the job
+ * is done.
+ */
 final class JobProgress {
     private final ActorRef<TrainingCoordinator.Event> listener;
     private final CompletableFuture<Long> completed;
@@ -27,6 +31,8 @@ final class JobProgress {
                         onStep.accept(step);
                     } else if (event instanceof TrainingCoordinator.JobCompleted done) {
                         completed.complete(done.steps());
+                    } else if (event instanceof TrainingCoordinator.JobRewound rewound) {
+                        System.out.printf("job rewound to version %d: %s%n", rewound.version(), rewound.reason());
                     } else if (event instanceof TrainingCoordinator.JobAborted aborted) {
                         completed.completeExceptionally(new IllegalStateException(aborted.reason()));
                     }

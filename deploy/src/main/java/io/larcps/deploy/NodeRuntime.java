@@ -19,7 +19,7 @@ final class NodeRuntime {
     static ActorSystem<Void> start(ClusterOptions cluster, List<String> roles, int minimumPsNodes, String... settings) {
         var extra = ConfigFactory.parseString("larcps.data-plane-server.port = " + cluster.dataPlanePort()
                 + "\nlarcps.data-plane-server.bind-host = \"" + cluster.host() + "\""
-                + "\npekko.cluster.role.ps.min-nr-of-members = " + Math.max(1, minimumPsNodes)
+                + "\nlarcps.coordinator.ps-nodes = " + Math.max(1, minimumPsNodes)
                 + "\n" + String.join("\n", settings));
         List<String> seeds = cluster.seedAddresses();
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "larcps",

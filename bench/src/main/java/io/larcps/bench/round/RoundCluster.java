@@ -57,12 +57,12 @@ public final class RoundCluster {
     }
 
     /**
-     * A node's configuration as larc-ps builds it, waiting for {@code psNodes} ps members before Up.
+     * A node's configuration as larc-ps builds it, its coordinator waiting for {@code psNodes} ps nodes.
      * The data plane stays on TCP even in one JVM: this benchmark measures the loopback network path
      * against raw loopback, not the in-process shortcut a real single-JVM job takes.
      */
     public static Config config(int port, List<String> roles, int psNodes, boolean sameJvm) {
-        Config extra = ConfigFactory.parseString("pekko.cluster.role.ps.min-nr-of-members = " + psNodes
+        Config extra = ConfigFactory.parseString("larcps.coordinator.ps-nodes = " + psNodes
                 + "\n" + InProcessEndpoints.CONFIG_KEY + " = off"
                 + (sameJvm ? "\npekko.cluster.jmx.multi-mbeans-in-same-jvm = on" : ""));
         return NodeConfig.node("127.0.0.1", port, roles, List.of(), extra);

@@ -83,7 +83,7 @@ final class InProcessCluster implements AutoCloseable {
     }
 
     private ActorTestKit node(List<String> roles, int psNodes) {
-        Config overrides = ConfigFactory.parseString("pekko.cluster.role.ps.min-nr-of-members = " + psNodes
+        Config overrides = ConfigFactory.parseString("larcps.coordinator.ps-nodes = " + psNodes
                 + "\npekko.cluster.jmx.multi-mbeans-in-same-jvm = on\n" + settings);
         ActorTestKit kit = ActorTestKit.create("larcps",
                 NodeConfig.node("127.0.0.1", 0, roles, List.of(), overrides));

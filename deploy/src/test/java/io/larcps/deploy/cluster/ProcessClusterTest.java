@@ -160,7 +160,7 @@ class ProcessClusterTest {
 
         awaitExit(worker, "worker");
         awaitExit(coordinator, "coordinator");
-        assertThat(log("coordinator")).contains("every shard rolls back to version")
+        assertThat(log("coordinator")).contains("job rewound to version").contains("every shard rolls back to version")
                 .contains("job larcps completed: " + steps + " steps");
         IntFunction<GradientSource> source = rank -> new SyntheticMlp(2048, 32, 64, 10, 7);
         JobSpec job = new JobSpec("larcps", 1, 2, 64, steps, 2048, OptimizerSettings.apexLarc(0.02, 5e-4, 0.9),

@@ -35,7 +35,9 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.sharding.ShardRegion;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Subscribe;
@@ -100,6 +102,12 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
     private record ProbeShards() implements Command {
     }
 
+    private record CountRegions() implements Command {
+    }
+
+    private record RegionsCounted(int regions) implements Command {
+    }
+
     private record ResendConfiguration() implements Command {
     }
 
@@ -133,6 +141,7 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
     private static final Duration CONFIGURE_RETRY = Duration.ofSeconds(2);
     /** Restore orders sent before a recovery that has not completed fails the job (a minute at CONFIGURE_RETRY). */
     private static final int RESTORE_ATTEMPTS = 30;
+    private static final Duration REGION_POLL = Duration.ofMillis(500);
 
     private final JobSpec job;
     private final ActorRef<Event> listener;
@@ -154,6 +163,8 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
     private int shardCount;
     private StepPlan currentPlan;
     private final CheckpointSettings checkpoints;
+    /** ps nodes to wait for before placing shards (larcps.coordinator.ps-nodes). */
+    private final int psNodes;
     /** The version whose checkpoint the shards are writing, -1 when none is. */
     private long checkpointing = -1;
     private final Map<Integer, List<String>> checkpointFiles = new TreeMap<>();
@@ -193,6 +204,7 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
             CheckpointSettings checkpoints) {
         super(context);
         this.checkpoints = checkpoints;
+        this.psNodes = context.getSystem().settings().config().getInt("larcps.coordinator.ps-nodes");
         this.timers = timers;
         this.job = job;
         this.listener = listener;
@@ -216,6 +228,8 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
                 .onMessage(ShardRestored.class, this::onShardRestored)
                 .onMessage(ResendRestore.class, command -> onResendRestore())
                 .onMessage(ProbeShards.class, command -> onProbeShards())
+                .onMessage(CountRegions.class, command -> onCountRegions())
+                .onMessage(RegionsCounted.class, this::onRegionsCounted)
                 .build();
     }
 
@@ -238,7 +252,7 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
         getContext().getLog().info("worker {} on {} (device {}) registered as rank {} of {}", registration.getWorkerId(),
                 registration.getHost(), registration.getDeviceIndex(), rank, job.workers());
         if (roster.full()) {
-            configureShards();
+            return onCountRegions();
         }
         return this;
     }
@@ -258,6 +272,40 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
         } else if (asynchronous.inFlight(rank, asynchronous.next(rank))) {
             roster.replyTo(rank).tell(new CoordinatorProtocol.StepPlanned(plan(asynchronous.next(rank))));
         }
+    }
+
+    /**
+     * Every worker is in: ask Sharding how many ps nodes host a shard region, so the shards are placed
+     * only once the {@code larcps.coordinator.ps-nodes} expected ones are there and spread over them.
+     * (Pekko's {@code role.ps.min-nr-of-members} would do the same, but Sharding also applies it to
+     * every later allocation, so a shard lost with its node could never start again elsewhere.)
+     */
+    private Behavior<CoordinatorProtocol.Request> onCountRegions() {
+        if (phase != Phase.REGISTERING) {
+            return this;
+        }
+        ActorRef<ShardRegion.CurrentRegions> reply = getContext().messageAdapter(ShardRegion.CurrentRegions.class,
+                regions -> new RegionsCounted(regions.getRegions().size()));
+        org.apache.pekko.cluster.sharding.ClusterSharding.get(Adapter.toClassic(getContext().getSystem()))
+                .shardRegion(ParameterShard.TYPE_KEY.name())
+                .tell(ShardRegion.getCurrentRegionsInstance(), Adapter.toClassic(reply));
+        // Asked again until enough regions answer (an answer can also be lost while Sharding starts).
+        timers.startSingleTimer(new CountRegions(), REGION_POLL);
+        return this;
+    }
+
+    private Behavior<CoordinatorProtocol.Request> onRegionsCounted(RegionsCounted message) {
+        if (phase != Phase.REGISTERING) {
+            return this;
+        }
+        if (message.regions() < psNodes) {
+            getContext().getLog().debug("job {}: {} of {} ps nodes are up; the shards are placed when all are",
+                    job.jobId(), message.regions(), psNodes);
+            return this;
+        }
+        timers.cancel(new CountRegions());
+        configureShards();
+        return this;
     }
 
     private void configureShards() {
