@@ -475,7 +475,7 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
         if (lastCheckpoint >= 0 && !job.asynchronous()) {
             return recover(lost);
         }
-        String why = !checkpoints.enabled() ? "checkpoints are off (set larcps.checkpoint.directory)"
+        String why = !checkpoints.enabled() ? "checkpoints are off; larcps coordinator --checkpoint-dir turns them on"
                 : job.asynchronous() ? "asynchronous jobs are not checkpointed" : "no checkpoint is complete yet";
         return fail(lost + " and there is no checkpoint to recover from (" + why + "): the job stops rather than "
                 + "train on with missing weights");
