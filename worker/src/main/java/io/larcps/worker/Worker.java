@@ -37,6 +37,8 @@ import org.slf4j.LoggerFactory;
  * One worker (one device): registers with the coordinator, then per step computes its part of the
  * global batch on the weights of that step's version, pushes the gradient sums to the shards and
  * pulls the next version. Gradient work runs on a dedicated dispatcher; this actor only sequences.
+ * When a shard's connection is lost it waits for the coordinator to rewind the job to a checkpoint,
+ * then reconnects and replays from there (docs/recovery.md).
  */
 public final class Worker extends AbstractBehavior<Worker.Command> {
 
