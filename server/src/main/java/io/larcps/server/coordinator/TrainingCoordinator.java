@@ -9,6 +9,7 @@ import io.larcps.proto.control.WorkerRegistered;
 import io.larcps.proto.protocol.CoordinatorProtocol;
 import io.larcps.proto.protocol.CoordinatorProtocol.RegisterWorker;
 import io.larcps.proto.serialization.ControlMessage;
+import io.larcps.server.checkpoint.CheckpointLedger;
 import io.larcps.server.checkpoint.CheckpointSettings;
 import io.larcps.server.checkpoint.ShardCheckpoint;
 import io.larcps.server.optim.LearningRateSchedule;
@@ -165,11 +166,8 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
     private final CheckpointSettings checkpoints;
     /** ps nodes to wait for before placing shards (larcps.coordinator.ps-nodes). */
     private final int psNodes;
-    /** The version whose checkpoint the shards are writing, -1 when none is. */
-    private long checkpointing = -1;
-    private final Map<Integer, List<String>> checkpointFiles = new TreeMap<>();
-    /** The last version every shard wrote; -1 before the first. */
-    private long lastCheckpoint = -1;
+    /** The job's checkpoints; made when the shards are placed. */
+    private CheckpointLedger ledger;
     /** Recoveries so far; the current one's number while recovering. */
     private long recoveries;
     private final Set<Integer> restored = new HashSet<>();
@@ -317,6 +315,7 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
                     job.jobId(), job.shards(), tensors.size(), shardCount);
         }
         shardOfTensor = ShardPlacement.assign(tensors, shardCount);
+        ledger = new CheckpointLedger(shardCount);
         getContext().getLog().info("placed {} tensors on {} shards, bytes per shard {}", tensors.size(), shardCount,
                 Arrays.toString(ShardPlacement.load(tensors, shardOfTensor, shardCount)));
         shardSpecs = new ArrayList<>();
@@ -472,7 +471,7 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
         }
         String lost = "shard " + message.entityId() + " lost its tensors (its node left the cluster; it restarted empty on "
                 + message.endpoint() + ")";
-        if (lastCheckpoint >= 0 && !job.asynchronous()) {
+        if (ledger.lastComplete() >= 0 && !job.asynchronous()) {
             return recover(lost);
         }
         String why = !checkpoints.enabled() ? "checkpoints are off; larcps coordinator --checkpoint-dir turns them on"
@@ -488,12 +487,11 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
         restored.clear();
         restoreAttempts = 0;
         timers.cancel(new ProbeShards());
-        checkpointing = -1;
-        checkpointFiles.clear();
-        String reason = lost + "; every shard rolls back to version " + lastCheckpoint + " of the checkpoint and the "
-                + "steps after it run again";
+        ledger.abandon();
+        String reason = lost + "; every shard rolls back to version " + ledger.lastComplete() + " of the checkpoint and "
+                + "the steps after it run again";
         getContext().getLog().warn("job {}: {}", job.jobId(), reason);
-        listener.tell(new JobRewound(lastCheckpoint, reason));
+        listener.tell(new JobRewound(ledger.lastComplete(), reason));
         return onResendRestore();
     }
 
@@ -502,7 +500,7 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
             return this;
         }
         if (++restoreAttempts > RESTORE_ATTEMPTS) {
-            return fail("recovery to version " + lastCheckpoint + " did not complete: shards "
+            return fail("recovery to version " + ledger.lastComplete() + " did not complete: shards "
                     + shardSpecs.stream().map(ShardSpec::shard).filter(shard -> !restored.contains(shard)).toList()
                     + " did not restore within " + CONFIGURE_RETRY.multipliedBy(RESTORE_ATTEMPTS).toSeconds() + " s");
         }
@@ -512,7 +510,7 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
         for (ShardSpec spec : shardSpecs) {
             if (!restored.contains(spec.shard())) {
                 sharding.entityRefFor(ParameterShard.TYPE_KEY, spec.entityId())
-                        .tell(new ParameterShard.RestoreCheckpoint(spec, lastCheckpoint, root, recoveries, self));
+                        .tell(new ParameterShard.RestoreCheckpoint(spec, ledger.lastComplete(), root, recoveries, self));
             }
         }
         // Messages to an entity that is being moved can be lost; a shard answers a repeated order.
@@ -534,33 +532,31 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
         phase = Phase.TRAINING;
         assignmentVersion++;
         getContext().getLog().info("job {}: every shard is back at version {}; the workers replay from there: {}",
-                job.jobId(), lastCheckpoint, endpoints.values().stream()
+                job.jobId(), ledger.lastComplete(), endpoints.values().stream()
                         .map(e -> e.getShard() + "@" + e.getHost() + ":" + e.getPort()).toList());
-        roster.tellAll(new CoordinatorProtocol.Rewound(job.jobId(), lastCheckpoint, assignment()));
-        startStep(lastCheckpoint, false);
+        roster.tellAll(new CoordinatorProtocol.Rewound(job.jobId(), ledger.lastComplete(), assignment()));
+        startStep(ledger.lastComplete(), false);
         return this;
     }
 
     private Behavior<CoordinatorProtocol.Request> onCheckpointWritten(CheckpointWritten message) {
-        if (!message.jobId().equals(job.jobId()) || message.version() != checkpointing) {
+        if (!message.jobId().equals(job.jobId())) {
             return this;
         }
-        checkpointFiles.put(message.shard(), message.files());
-        if (checkpointFiles.size() < shardCount) {
+        Optional<List<String>> files = ledger.written(message.shard(), message.version(), message.files());
+        if (files.isEmpty()) {
             return this;
         }
-        Path directory = ShardCheckpoint.directory(checkpoints.directory().orElseThrow(), job.jobId(), checkpointing);
+        Path directory = ShardCheckpoint.directory(checkpoints.directory().orElseThrow(), job.jobId(), message.version());
         try {
             // The manifest comes last: a version with one is complete.
-            Files.write(directory.resolve("MANIFEST"), checkpointFiles.values().stream().flatMap(List::stream).toList());
+            Files.write(directory.resolve("MANIFEST"), files.get());
         } catch (IOException e) {
             getContext().getLog().warn("job {}: could not write the manifest of version {} ({}); the shards' files are "
-                    + "complete, so recovery can still use them", job.jobId(), checkpointing, e.toString());
+                    + "complete, so recovery can still use them", job.jobId(), message.version(), e.toString());
         }
-        lastCheckpoint = checkpointing;
-        checkpointing = -1;
-        checkpointFiles.clear();
-        getContext().getLog().info("job {}: checkpoint of version {} complete in {}", job.jobId(), lastCheckpoint, directory);
+        getContext().getLog().info("job {}: checkpoint of version {} complete in {}", job.jobId(), message.version(),
+                directory);
         return this;
     }
 
@@ -568,15 +564,13 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
         if (!message.jobId().equals(job.jobId())) {
             return this;
         }
-        if (phase == Phase.RECOVERING && message.version() == lastCheckpoint) {
+        if (phase == Phase.RECOVERING && message.version() == ledger.lastComplete()) {
             return fail("recovery from the checkpoint of version " + message.version() + " failed: " + message.reason());
         }
-        if (message.version() == checkpointing) {
+        if (ledger.failed(message.version())) {
             // Training goes on; the last complete checkpoint stays the one to recover from.
             getContext().getLog().error("job {}: the checkpoint of version {} failed and is dropped: {}", job.jobId(),
                     message.version(), message.reason());
-            checkpointing = -1;
-            checkpointFiles.clear();
         }
         return this;
     }
@@ -601,14 +595,13 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
     private void startStep(long step, boolean workersHavePlan) {
         currentPlan = plan(step);
         applied.clear();
-        if (checkpoints.at(step) && step > lastCheckpoint) {
-            if (checkpointing >= 0) {
+        if (ledger.due(checkpoints, step)) {
+            long replaced = ledger.begin(step);
+            if (replaced >= 0) {
                 getContext().getLog().warn("job {}: the checkpoint of version {} never completed (a shard's answer was "
-                        + "lost?); it is dropped for version {}", job.jobId(), checkpointing, step);
+                        + "lost?); it is dropped for version {}", job.jobId(), replaced, step);
             }
             // Before the plan: a shard writes the version it holds before any push of this step is applied.
-            checkpointing = step;
-            checkpointFiles.clear();
             ActorRef<Command> self = getContext().getSelf().narrow();
             String root = checkpoints.directory().orElseThrow().toString();
             tellShards(spec -> new ParameterShard.WriteCheckpoint(step, root, self));
