@@ -28,6 +28,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
@@ -337,13 +338,8 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
         if (phase != Phase.CONFIGURING) {
             return this;
         }
-        ClusterSharding sharding = ClusterSharding.get(getContext().getSystem());
         ActorRef<Command> self = getContext().getSelf().narrow();
-        for (ShardSpec spec : shardSpecs) {
-            if (!endpoints.containsKey(spec.shard())) {
-                sharding.entityRefFor(ParameterShard.TYPE_KEY, spec.entityId()).tell(new ParameterShard.Configure(spec, self));
-            }
-        }
+        tellShards(spec -> !endpoints.containsKey(spec.shard()), spec -> new ParameterShard.Configure(spec, self));
         timers.startSingleTimer(new ResendConfiguration(), CONFIGURE_RETRY);
         return this;
     }
@@ -419,9 +415,16 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
     }
 
     private void tellShards(Function<ShardSpec, ParameterShard.Command> message) {
+        tellShards(spec -> true, message);
+    }
+
+    /** Sends each shard that {@code which} selects its {@code message}, through Cluster Sharding. */
+    private void tellShards(Predicate<ShardSpec> which, Function<ShardSpec, ParameterShard.Command> message) {
         ClusterSharding sharding = ClusterSharding.get(getContext().getSystem());
         for (ShardSpec spec : shardSpecs) {
-            sharding.entityRefFor(ParameterShard.TYPE_KEY, spec.entityId()).tell(message.apply(spec));
+            if (which.test(spec)) {
+                sharding.entityRefFor(ParameterShard.TYPE_KEY, spec.entityId()).tell(message.apply(spec));
+            }
         }
     }
 
@@ -506,13 +509,8 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
         }
         ActorRef<Command> self = getContext().getSelf().narrow();
         String root = checkpoints.directory().orElseThrow().toString();
-        ClusterSharding sharding = ClusterSharding.get(getContext().getSystem());
-        for (ShardSpec spec : shardSpecs) {
-            if (!restored.contains(spec.shard())) {
-                sharding.entityRefFor(ParameterShard.TYPE_KEY, spec.entityId())
-                        .tell(new ParameterShard.RestoreCheckpoint(spec, ledger.lastComplete(), root, recoveries, self));
-            }
-        }
+        tellShards(spec -> !restored.contains(spec.shard()),
+                spec -> new ParameterShard.RestoreCheckpoint(spec, ledger.lastComplete(), root, recoveries, self));
         // Messages to an entity that is being moved can be lost; a shard answers a repeated order.
         timers.startSingleTimer(new ResendRestore(), CONFIGURE_RETRY);
         return this;

@@ -248,17 +248,9 @@ public final class ParameterShard extends AbstractBehavior<ParameterShard.Comman
 
     /** Forgets every step under way and every waiting pull; the restored weights are version {@code version}. */
     private void rollBackTo(long version) {
-        if (seed != null) {
-            seed.close();
-            seed = null;
-        }
+        releaseStepsUnderWay();
+        seed = null;
         seeded = true;
-        for (Lane lane : lanes.values()) {
-            if (lane.collecting != null) {
-                lane.collecting.close();
-            }
-            lane.early.forEach(held -> held.frame().release());
-        }
         lanes.clear();
         lane(ALL_WORKERS).clock = version;
         // The workers close their connections when they are rewound; their waiting pulls go with them.
@@ -421,6 +413,12 @@ public final class ParameterShard extends AbstractBehavior<ParameterShard.Comman
             directory.unregister(spec.jobId(), spec.shard(), getContext().getSelf());
             weights.close();
         }
+        releaseStepsUnderWay();
+        return this;
+    }
+
+    /** Releases the frames of the seed and of every step being collected or waiting for its plan. */
+    private void releaseStepsUnderWay() {
         if (seed != null) {
             seed.close();
         }
@@ -430,6 +428,5 @@ public final class ParameterShard extends AbstractBehavior<ParameterShard.Comman
             }
             lane.early.forEach(held -> held.frame().release());
         }
-        return this;
     }
 }
