@@ -95,7 +95,7 @@ public final class ParameterShard extends AbstractBehavior<ParameterShard.Comman
         long clock;
         StepPlan plan;
         StepAggregator collecting;
-        final SumArrays sums = new SumArrays();
+        final ContributionArrays arrays = new ContributionArrays();
         final List<ReceiveFrame> early = new ArrayList<>();
     }
 
@@ -172,7 +172,7 @@ public final class ParameterShard extends AbstractBehavior<ParameterShard.Comman
         tensors = new ShardTensors(spec);
         optimizer = new LayerwiseOptimizer(spec.optimizer(), kernel);
         weights = new WeightsCache(spec.jobId(), chunker, PooledByteBufAllocator.DEFAULT);
-        seed = new StepAggregator(0, List.of(0), tensors.sizes(), kernel, new SumArrays());
+        seed = new StepAggregator(0, List.of(0), tensors.sizes(), kernel, new ContributionArrays());
         directory.register(spec.jobId(), spec.shard(), spec.tensorIds(), getContext().getSelf());
         getContext().getLog().info("shard {} owns {} tensors ({} floats) on {}", entityId, spec.tensorIds().size(),
                 tensors.sizes().values().stream().mapToLong(Integer::longValue).sum(), endpoint);
@@ -248,7 +248,7 @@ public final class ParameterShard extends AbstractBehavior<ParameterShard.Comman
 
     /** Forgets every step under way and every waiting pull; the restored weights are version {@code version}. */
     private void rollBackTo(long version) {
-        releaseStepsUnderWay();
+        releaseEarlyFrames();
         seed = null;
         seeded = true;
         lanes.clear();
@@ -292,7 +292,7 @@ public final class ParameterShard extends AbstractBehavior<ParameterShard.Comman
         }
         lane.plan = next;
         List<Integer> participants = spec.asynchronous() ? List.of(command.rank()) : next.getParticipantRanksList();
-        lane.collecting = new StepAggregator(lane.clock, participants, tensors.sizes(), kernel, lane.sums);
+        lane.collecting = new StepAggregator(lane.clock, participants, tensors.sizes(), kernel, lane.arrays);
         List<ReceiveFrame> held = new ArrayList<>(lane.early);
         lane.early.clear();
         held.forEach(frame -> offer(lane.collecting, frame));
@@ -326,7 +326,6 @@ public final class ParameterShard extends AbstractBehavior<ParameterShard.Comman
         offer(seed, command);
         if (seed.isComplete()) {
             tensors.seed(seed);
-            seed.close();
             seed = null;
             seeded = true;
             getContext().getLog().info("shard {} seeded with initial weights", entityId);
@@ -369,7 +368,6 @@ public final class ParameterShard extends AbstractBehavior<ParameterShard.Comman
         }
         List<Double> factors = tensors.apply(lane.collecting, optimizer, lane.plan.getLearningRate());
         int poisoned = lane.collecting.poisonedContributions();
-        lane.collecting.close();
         lane.collecting = null;
         long step = lane.plan.getStep();
         lane.plan = null;
@@ -413,20 +411,12 @@ public final class ParameterShard extends AbstractBehavior<ParameterShard.Comman
             directory.unregister(spec.jobId(), spec.shard(), getContext().getSelf());
             weights.close();
         }
-        releaseStepsUnderWay();
+        releaseEarlyFrames();
         return this;
     }
 
-    /** Releases the frames of the seed and of every step being collected or waiting for its plan. */
-    private void releaseStepsUnderWay() {
-        if (seed != null) {
-            seed.close();
-        }
-        for (Lane lane : lanes.values()) {
-            if (lane.collecting != null) {
-                lane.collecting.close();
-            }
-            lane.early.forEach(held -> held.frame().release());
-        }
+    /** Releases the frames held for steps whose plan has not arrived; a step being collected holds none. */
+    private void releaseEarlyFrames() {
+        lanes.values().forEach(lane -> lane.early.forEach(held -> held.frame().release()));
     }
 }

@@ -18,14 +18,17 @@ import java.util.TreeMap;
  * order, whatever order they arrive in: float addition is not associative, and a fixed order is what
  * makes K workers of batch b give the bits of one process with batch K*b.
  *
- * <p>A worker's contribution to a tensor is added as soon as it is complete and every lower rank's
- * contribution has been added; until then its chunks are held (retained network buffers). Bad input
- * is refused before it touches a sum: a non-finite chunk poisons that worker's contribution to that
- * tensor, which is then left out of the sum and its sample count.
+ * <p>Each chunk is checked and decoded into its worker's array for the tensor ({@link ContributionArrays})
+ * as it arrives, and its network buffer is released at once. Holding the buffers until a lower rank
+ * caught up kept tens of MB of receive memory alive per round, which the allocator gave back to the
+ * OS and then faulted in again (docs/performance.md). A worker's contribution to a tensor is added
+ * once it is complete and every lower rank's has been added. Bad input is refused before it touches
+ * a sum: a non-finite chunk poisons that worker's contribution to that tensor, which is then left out
+ * of the sum and its sample count.
  *
  * <p>Not thread-safe: owned by one shard actor.
  */
-final class StepAggregator implements AutoCloseable {
+final class StepAggregator {
 
     /** What became of one offered chunk. */
     sealed interface Outcome {
@@ -43,17 +46,17 @@ final class StepAggregator implements AutoCloseable {
     private final Map<Integer, TensorSum> tensors = new HashMap<>();
     private final Map<Integer, Long> samplesByRank = new HashMap<>();
     private final UpdateKernel kernel;
-    private final SumArrays sumArrays;
+    private final ContributionArrays arrays;
     private int incompleteTensors;
     private int poisonedContributions;
 
     /**
      * @param participantRanks the step's participants, ascending: the summation order
      * @param tensorSizes element count of each tensor this shard owns, by tensor id
-     * @param sumArrays where the sums are written; the arrays are overwritten, not added to
+     * @param arrays where contributions are decoded and the sums formed; overwritten, not added to
      */
     StepAggregator(long step, List<Integer> participantRanks, Map<Integer, Integer> tensorSizes, UpdateKernel kernel,
-                   SumArrays sumArrays) {
+                   ContributionArrays arrays) {
         this.step = step;
         this.participants = participantRanks.stream().mapToInt(Integer::intValue).toArray();
         for (int i = 1; i < participants.length; i++) {
@@ -65,7 +68,7 @@ final class StepAggregator implements AutoCloseable {
             throw new IllegalArgumentException("a step needs at least one participant");
         }
         this.kernel = kernel;
-        this.sumArrays = sumArrays;
+        this.arrays = arrays;
         tensorSizes.forEach((id, size) -> tensors.put(id, new TensorSum(id, size, participants.length)));
         this.incompleteTensors = tensors.size();
     }
@@ -74,17 +77,14 @@ final class StepAggregator implements AutoCloseable {
         return step;
     }
 
-    /**
-     * Offers one gradient chunk; takes over one reference to {@code body}, which is released once the
-     * chunk is summed or refused.
-     */
+    /** Offers one gradient chunk; takes over one reference to {@code body} and releases it before returning. */
     Outcome offer(FrameHeader header, ByteBuf body) {
-        Outcome admitted = admit(header);
-        if (admitted != ACCEPTED) {
+        try {
+            Outcome admitted = admit(header);
+            return admitted == ACCEPTED ? take(header, body) : admitted;
+        } finally {
             body.release();
-            return admitted;
         }
-        return take(header, body);
     }
 
     /** Every check that needs no look at the body; changes nothing. */
@@ -115,23 +115,21 @@ final class StepAggregator implements AutoCloseable {
         return tensor.contribution(rankIndex).overlap(header.getChunkOffset(), header.getChunkLength(), header.getTensorId());
     }
 
-    /** Places an admitted chunk; owns {@code body} from here on. */
+    /** Checks and decodes an admitted chunk; the caller releases {@code body}. */
     private Outcome take(FrameHeader header, ByteBuf body) {
         TensorSum tensor = tensors.get(header.getTensorId());
-        Contribution contribution = tensor.contribution(Arrays.binarySearch(participants, header.getSenderRank()));
+        int rankIndex = Arrays.binarySearch(participants, header.getSenderRank());
+        Contribution contribution = tensor.contribution(rankIndex);
         contribution.cover(header.getChunkOffset(), header.getChunkLength());
         samplesByRank.put(header.getSenderRank(), header.getSampleCount());
         contribution.sampleCount = header.getSampleCount();
         boolean finite = LittleEndianFloats.allFinite(body, kernel);
         if (finite && !contribution.poisoned) {
-            contribution.chunks.put(header.getChunkOffset(), body);
-        } else {
-            body.release();
+            FloatBodies.read(body, tensor.values(rankIndex), Math.toIntExact(header.getChunkOffset()));
         }
         if (!finite && !contribution.poisoned) {
             contribution.poisoned = true;
             poisonedContributions++;
-            releaseChunks(contribution);
         }
         if (contribution.isComplete()) {
             tensor.drainInRankOrder();
@@ -174,22 +172,6 @@ final class StepAggregator implements AutoCloseable {
         return poisonedContributions;
     }
 
-    @Override
-    public void close() {
-        for (TensorSum tensor : tensors.values()) {
-            for (Contribution contribution : tensor.byRank) {
-                if (contribution != null) {
-                    releaseChunks(contribution);
-                }
-            }
-        }
-    }
-
-    private static void releaseChunks(Contribution contribution) {
-        contribution.chunks.values().forEach(ByteBuf::release);
-        contribution.chunks.clear();
-    }
-
     /** One tensor's running sum and the contributions waiting for their turn. */
     private final class TensorSum {
         final int id;
@@ -212,39 +194,41 @@ final class StepAggregator implements AutoCloseable {
             return byRank[rankIndex];
         }
 
+        float[] values(int rankIndex) {
+            return arrays.of(rankIndex, id, size);
+        }
+
         void drainInRankOrder() {
             while (nextRankIndex < byRank.length && byRank[nextRankIndex] != null && byRank[nextRankIndex].isComplete()) {
-                Contribution next = byRank[nextRankIndex++];
+                Contribution next = byRank[nextRankIndex];
                 if (!next.poisoned) {
-                    // The first accepted contribution is copied, not added to zeros: the array still
-                    // holds the previous step's sum, and every element is covered by some chunk.
-                    boolean first = sum == null;
-                    if (first) {
-                        sum = sumArrays.of(id, size);
-                    }
-                    for (Entry<Long, ByteBuf> chunk : next.chunks.entrySet()) {
-                        int offset = Math.toIntExact(chunk.getKey());
-                        if (first) {
-                            FloatBodies.read(chunk.getValue(), sum, offset);
-                        } else {
-                            LittleEndianFloats.addInto(chunk.getValue(), sum, offset, kernel);
-                        }
+                    // The first accepted contribution becomes the sum where it lies; no copy, no zeros.
+                    float[] values = values(nextRankIndex);
+                    if (sum == null) {
+                        sum = values;
+                    } else {
+                        addInto(values, sum);
                     }
                     samples += next.sampleCount;
-                    releaseChunks(next);
                 }
+                nextRankIndex++;
             }
             if (nextRankIndex == byRank.length) {
                 incompleteTensors--;
             }
         }
+
+        private static void addInto(float[] addend, float[] sum) {
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] += addend[i];
+            }
+        }
     }
 
-    /** One worker's chunks of one tensor; covered ranges are tracked to refuse duplicates and overlaps. */
+    /** What one worker sent of one tensor; covered ranges are tracked to refuse duplicates and overlaps. */
     private static final class Contribution {
         final int size;
         final TreeMap<Long, Long> covered = new TreeMap<>();
-        final TreeMap<Long, ByteBuf> chunks = new TreeMap<>();
         long received;
         long sampleCount;
         boolean poisoned;

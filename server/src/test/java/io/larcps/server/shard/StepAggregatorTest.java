@@ -51,112 +51,118 @@ class StepAggregatorTest {
             }
         }
         for (int[] order : new int[][] {{0, 1, 2}, {2, 1, 0}, {1, 2, 0}}) {
-            try (StepAggregator aggregator = new StepAggregator(3, List.of(0, 1, 2), Map.of(7, 2), KERNEL, new SumArrays())) {
-                for (int rank : order) {
-                    assertThat(aggregator.offer(header(rank, 7, 0, 2, 2, 10), floats(byRank[rank])))
-                            .isInstanceOf(StepAggregator.Outcome.Accepted.class);
-                }
-                assertThat(aggregator.isComplete()).isTrue();
-                assertThat(aggregator.sum(7)).containsExactly(expected);
-                assertThat(aggregator.samples(7)).isEqualTo(30);
+            StepAggregator aggregator = new StepAggregator(3, List.of(0, 1, 2), Map.of(7, 2), KERNEL, new ContributionArrays());
+            for (int rank : order) {
+                assertThat(aggregator.offer(header(rank, 7, 0, 2, 2, 10), floats(byRank[rank])))
+                        .isInstanceOf(StepAggregator.Outcome.Accepted.class);
             }
+            assertThat(aggregator.isComplete()).isTrue();
+            assertThat(aggregator.sum(7)).containsExactly(expected);
+            assertThat(aggregator.samples(7)).isEqualTo(30);
         }
         assertAllReleased();
     }
 
     @Test
-    void aLaterStepOverwritesTheReusedSumArraysInsteadOfAddingToThem() {
-        SumArrays sums = new SumArrays();
-        float[] first;
-        try (StepAggregator aggregator = new StepAggregator(3, List.of(0, 1), Map.of(7, 2), KERNEL, sums)) {
-            aggregator.offer(header(0, 7, 0, 2, 2, 4), floats(1f, 2f));
-            aggregator.offer(header(1, 7, 0, 2, 2, 4), floats(3f, 4f));
-            first = aggregator.sum(7);
-            assertThat(first).containsExactly(4f, 6f);
-        }
-        try (StepAggregator aggregator = new StepAggregator(3, List.of(0, 1), Map.of(7, 2), KERNEL, sums)) {
-            // Rank 0's contribution is poisoned, so rank 1's is the first one summed: it must be copied.
-            aggregator.offer(header(0, 7, 0, 2, 2, 4), floats(Float.NaN, 1f));
-            aggregator.offer(header(1, 7, 0, 1, 2, 4), floats(10f));
-            aggregator.offer(header(1, 7, 1, 1, 2, 4), floats(20f));
-            assertThat(aggregator.sum(7)).containsExactly(10f, 20f).isSameAs(first);
-            assertThat(aggregator.samples(7)).isEqualTo(4);
-        }
+    void aLaterStepOverwritesTheKeptArraysInsteadOfAddingToThem() {
+        ContributionArrays arrays = new ContributionArrays();
+        StepAggregator first = new StepAggregator(3, List.of(0, 1), Map.of(7, 2), KERNEL, arrays);
+        first.offer(header(0, 7, 0, 2, 2, 4), floats(1f, 2f));
+        first.offer(header(1, 7, 0, 2, 2, 4), floats(3f, 4f));
+        float[] firstSum = first.sum(7);
+        assertThat(firstSum).containsExactly(4f, 6f);
+
+        StepAggregator second = new StepAggregator(3, List.of(0, 1), Map.of(7, 2), KERNEL, arrays);
+        second.offer(header(1, 7, 0, 2, 2, 4), floats(30f, 40f));
+        second.offer(header(0, 7, 0, 2, 2, 4), floats(10f, 20f));
+        assertThat(second.sum(7)).containsExactly(40f, 60f).isSameAs(firstSum);
+
+        // Rank 0's contribution is poisoned after its first chunk was decoded: rank 1's array is the sum.
+        StepAggregator third = new StepAggregator(3, List.of(0, 1), Map.of(7, 2), KERNEL, arrays);
+        third.offer(header(0, 7, 0, 1, 2, 4), floats(5f));
+        third.offer(header(0, 7, 1, 1, 2, 4), floats(Float.NaN));
+        third.offer(header(1, 7, 0, 1, 2, 4), floats(100f));
+        third.offer(header(1, 7, 1, 1, 2, 4), floats(200f));
+        assertThat(third.sum(7)).containsExactly(100f, 200f);
+        assertThat(third.samples(7)).isEqualTo(4);
         assertAllReleased();
     }
 
     @Test
     void chunksMayArriveInAnyOrderAndSplitFloatsAcrossBufferPieces() {
-        try (StepAggregator aggregator = new StepAggregator(3, List.of(0), Map.of(1, 4), KERNEL, new SumArrays())) {
-            ByteBuf whole = floats(1f, 2f);
-            // A composite whose pieces cut the floats at byte 3 and 5, as TCP reads would.
-            CompositeByteBuf pieces = Unpooled.compositeBuffer();
-            pieces.addComponent(true, whole.retainedSlice(0, 3));
-            pieces.addComponent(true, whole.retainedSlice(3, 2));
-            pieces.addComponent(true, whole.retainedSlice(5, 3));
-            whole.release();
-            assertThat(aggregator.offer(header(0, 1, 2, 2, 4, 8), floats(3f, 4f))).isInstanceOf(StepAggregator.Outcome.Accepted.class);
-            assertThat(aggregator.isComplete()).isFalse();
-            assertThat(aggregator.offer(header(0, 1, 0, 2, 4, 8), pieces)).isInstanceOf(StepAggregator.Outcome.Accepted.class);
-            assertThat(aggregator.isComplete()).isTrue();
-            assertThat(aggregator.sum(1)).containsExactly(1f, 2f, 3f, 4f);
-        }
+        StepAggregator aggregator = new StepAggregator(3, List.of(0), Map.of(1, 4), KERNEL, new ContributionArrays());
+        ByteBuf whole = floats(1f, 2f);
+        // A composite whose pieces cut the floats at byte 3 and 5, as TCP reads would.
+        CompositeByteBuf pieces = Unpooled.compositeBuffer();
+        pieces.addComponent(true, whole.retainedSlice(0, 3));
+        pieces.addComponent(true, whole.retainedSlice(3, 2));
+        pieces.addComponent(true, whole.retainedSlice(5, 3));
+        whole.release();
+        assertThat(aggregator.offer(header(0, 1, 2, 2, 4, 8), floats(3f, 4f))).isInstanceOf(StepAggregator.Outcome.Accepted.class);
+        assertThat(aggregator.isComplete()).isFalse();
+        assertThat(aggregator.offer(header(0, 1, 0, 2, 4, 8), pieces)).isInstanceOf(StepAggregator.Outcome.Accepted.class);
+        assertThat(aggregator.isComplete()).isTrue();
+        assertThat(aggregator.sum(1)).containsExactly(1f, 2f, 3f, 4f);
         assertAllReleased();
     }
 
     @Test
     void badPushesAreRefusedWithTheirReasonAndChangeNoSum() {
-        try (StepAggregator aggregator = new StepAggregator(3, List.of(0, 2), Map.of(1, 2), KERNEL, new SumArrays())) {
-            assertRejected(aggregator.offer(header(1, 1, 0, 2, 2, 8), floats(9f, 9f)), ErrorCode.NOT_A_PARTICIPANT);
-            assertRejected(aggregator.offer(header(0, 5, 0, 2, 2, 8), floats(9f, 9f)), ErrorCode.UNKNOWN_TENSOR);
-            assertRejected(aggregator.offer(header(0, 1, 0, 3, 3, 8), floats(9f, 9f, 9f)), ErrorCode.LAYOUT_MISMATCH);
-            assertRejected(aggregator.offer(header(0, 1, 0, 2, 2, 8).toBuilder().setStep(2).build(), floats(9f, 9f)),
-                    ErrorCode.STALE_STEP);
-            assertRejected(aggregator.offer(header(0, 1, 0, 2, 2, 8).toBuilder().setStep(4).build(), floats(9f, 9f)),
-                    ErrorCode.FUTURE_STEP);
+        StepAggregator aggregator = new StepAggregator(3, List.of(0, 2), Map.of(1, 2), KERNEL, new ContributionArrays());
+        assertRejected(aggregator.offer(header(1, 1, 0, 2, 2, 8), floats(9f, 9f)), ErrorCode.NOT_A_PARTICIPANT);
+        assertRejected(aggregator.offer(header(0, 5, 0, 2, 2, 8), floats(9f, 9f)), ErrorCode.UNKNOWN_TENSOR);
+        assertRejected(aggregator.offer(header(0, 1, 0, 3, 3, 8), floats(9f, 9f, 9f)), ErrorCode.LAYOUT_MISMATCH);
+        assertRejected(aggregator.offer(header(0, 1, 0, 2, 2, 8).toBuilder().setStep(2).build(), floats(9f, 9f)),
+                ErrorCode.STALE_STEP);
+        assertRejected(aggregator.offer(header(0, 1, 0, 2, 2, 8).toBuilder().setStep(4).build(), floats(9f, 9f)),
+                ErrorCode.FUTURE_STEP);
 
-            assertThat(aggregator.offer(header(0, 1, 0, 1, 2, 8), floats(1f))).isInstanceOf(StepAggregator.Outcome.Accepted.class);
-            assertRejected(aggregator.offer(header(0, 1, 0, 1, 2, 8), floats(5f)), ErrorCode.DUPLICATE_PUSH);
-            assertRejected(aggregator.offer(header(0, 1, 0, 2, 2, 8), floats(5f, 5f)), ErrorCode.MALFORMED_FRAME);
-            assertRejected(aggregator.offer(header(0, 1, 1, 1, 2, 9), floats(5f)), ErrorCode.MALFORMED_FRAME);
-            assertThat(aggregator.offer(header(0, 1, 1, 1, 2, 8), floats(2f))).isInstanceOf(StepAggregator.Outcome.Accepted.class);
-            assertThat(aggregator.offer(header(2, 1, 0, 2, 2, 4), floats(10f, 20f))).isInstanceOf(StepAggregator.Outcome.Accepted.class);
+        assertThat(aggregator.offer(header(0, 1, 0, 1, 2, 8), floats(1f))).isInstanceOf(StepAggregator.Outcome.Accepted.class);
+        assertRejected(aggregator.offer(header(0, 1, 0, 1, 2, 8), floats(5f)), ErrorCode.DUPLICATE_PUSH);
+        assertRejected(aggregator.offer(header(0, 1, 0, 2, 2, 8), floats(5f, 5f)), ErrorCode.MALFORMED_FRAME);
+        assertRejected(aggregator.offer(header(0, 1, 1, 1, 2, 9), floats(5f)), ErrorCode.MALFORMED_FRAME);
+        assertThat(aggregator.offer(header(0, 1, 1, 1, 2, 8), floats(2f))).isInstanceOf(StepAggregator.Outcome.Accepted.class);
+        assertThat(aggregator.offer(header(2, 1, 0, 2, 2, 4), floats(10f, 20f))).isInstanceOf(StepAggregator.Outcome.Accepted.class);
 
-            assertThat(aggregator.isComplete()).isTrue();
-            assertThat(aggregator.sum(1)).containsExactly(11f, 22f);
-            assertThat(aggregator.samples(1)).isEqualTo(12);
-        }
+        assertThat(aggregator.isComplete()).isTrue();
+        assertThat(aggregator.sum(1)).containsExactly(11f, 22f);
+        assertThat(aggregator.samples(1)).isEqualTo(12);
         assertAllReleased();
     }
 
     @Test
     void aNonFiniteContributionIsLeftOutWithItsSamples() {
-        try (StepAggregator aggregator = new StepAggregator(3, List.of(0, 1, 2), Map.of(1, 2, 2, 1), KERNEL, new SumArrays())) {
-            aggregator.offer(header(0, 1, 0, 2, 2, 8), floats(1f, 1f));
-            assertRejected(aggregator.offer(header(1, 1, 0, 1, 2, 8), floats(Float.NaN)), ErrorCode.NON_FINITE_GRADIENT);
-            aggregator.offer(header(1, 1, 1, 1, 2, 8), floats(100f));
-            aggregator.offer(header(2, 1, 0, 2, 2, 8), floats(2f, 2f));
-            aggregator.offer(header(0, 2, 0, 1, 1, 8), floats(1f));
-            aggregator.offer(header(1, 2, 0, 1, 1, 8), floats(1f));
-            assertRejected(aggregator.offer(header(2, 2, 0, 1, 1, 8), floats(Float.POSITIVE_INFINITY)),
-                    ErrorCode.NON_FINITE_GRADIENT);
+        StepAggregator aggregator = new StepAggregator(3, List.of(0, 1, 2), Map.of(1, 2, 2, 1), KERNEL, new ContributionArrays());
+        aggregator.offer(header(0, 1, 0, 2, 2, 8), floats(1f, 1f));
+        assertRejected(aggregator.offer(header(1, 1, 0, 1, 2, 8), floats(Float.NaN)), ErrorCode.NON_FINITE_GRADIENT);
+        aggregator.offer(header(1, 1, 1, 1, 2, 8), floats(100f));
+        aggregator.offer(header(2, 1, 0, 2, 2, 8), floats(2f, 2f));
+        aggregator.offer(header(0, 2, 0, 1, 1, 8), floats(1f));
+        aggregator.offer(header(1, 2, 0, 1, 1, 8), floats(1f));
+        assertRejected(aggregator.offer(header(2, 2, 0, 1, 1, 8), floats(Float.POSITIVE_INFINITY)),
+                ErrorCode.NON_FINITE_GRADIENT);
 
-            assertThat(aggregator.isComplete()).isTrue();
-            assertThat(aggregator.sum(1)).containsExactly(3f, 3f);
-            assertThat(aggregator.samples(1)).isEqualTo(16);
-            assertThat(aggregator.sum(2)).containsExactly(2f);
-            assertThat(aggregator.samples(2)).isEqualTo(16);
-            assertThat(aggregator.poisonedContributions()).isEqualTo(2);
-        }
+        assertThat(aggregator.isComplete()).isTrue();
+        assertThat(aggregator.sum(1)).containsExactly(3f, 3f);
+        assertThat(aggregator.samples(1)).isEqualTo(16);
+        assertThat(aggregator.sum(2)).containsExactly(2f);
+        assertThat(aggregator.samples(2)).isEqualTo(16);
+        assertThat(aggregator.poisonedContributions()).isEqualTo(2);
         assertAllReleased();
     }
 
     @Test
-    void closingAnUnfinishedStepReleasesWhatItHeld() {
-        StepAggregator aggregator = new StepAggregator(3, List.of(0, 1), Map.of(1, 2), KERNEL, new SumArrays());
-        aggregator.offer(header(1, 1, 0, 2, 2, 8), floats(1f, 1f));
-        aggregator.offer(header(0, 1, 0, 1, 2, 8), floats(1f));
-        aggregator.close();
+    void everyBodyIsReleasedBeforeOfferReturnsEvenWhileALowerRankIsMissing() {
+        StepAggregator aggregator = new StepAggregator(3, List.of(0, 1), Map.of(1, 2), KERNEL, new ContributionArrays());
+        ByteBuf early = floats(1f, 1f);
+        aggregator.offer(header(1, 1, 0, 2, 2, 8), early);
+        assertThat(early.refCnt()).isZero();
+        assertThat(aggregator.isComplete()).isFalse();
+        ByteBuf refused = floats(2f);
+        assertRejected(aggregator.offer(header(1, 1, 0, 1, 2, 8), refused), ErrorCode.MALFORMED_FRAME);
+        assertThat(refused.refCnt()).isZero();
+        aggregator.offer(header(0, 1, 0, 2, 2, 8), floats(2f, 3f));
+        assertThat(aggregator.sum(1)).containsExactly(3f, 4f);
         assertAllReleased();
     }
 

@@ -27,7 +27,31 @@ class PushBuffersTest {
     }
 
     @Test
-    void chunksInFlightNeverShareABufferAndTheirBytesStayPut() {
+    void smallChunksArePackedIntoOneBufferWithoutOverlapping() {
+        try (PushBuffers buffers = new PushBuffers(256, 1024)) {
+            List<ByteBuf> inFlight = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                ByteBuf chunk = buffers.take(8);
+                FloatBodies.write(new float[] {i, -i}, 0, 2, chunk);
+                inFlight.add(chunk);
+            }
+            assertThat(buffers.kept()).isEqualTo(1);
+            for (int i = 0; i < 4; i++) {
+                assertThat(inFlight.get(i).getFloatLE(0)).isEqualTo(i);
+                assertThat(inFlight.get(i).getFloatLE(4)).isEqualTo(-i);
+            }
+            ByteBuf doesNotFit = buffers.take(256);
+            assertThat(buffers.kept()).as("a full chunk needs a buffer of its own").isEqualTo(2);
+            doesNotFit.release();
+            inFlight.forEach(ByteBuf::release);
+            ByteBuf afterwards = buffers.take(256);
+            assertThat(buffers.kept()).as("both buffers are free again").isEqualTo(2);
+            afterwards.release();
+        }
+    }
+
+    @Test
+    void chunksInFlightNeverOverlapAndTheirBytesStayPut() {
         try (PushBuffers buffers = new PushBuffers(16, 64)) {
             List<ByteBuf> inFlight = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
