@@ -33,7 +33,8 @@ the load average at the start and end of each run.
 
 Options:
   --quick         smoke run: 2 warm-up + 3 measured rounds, 1 + 3 raw repetitions, 1 + 3 shard-work
-                  repetitions (about 2 min, mostly cluster formation); the default is 5 + 20 rounds,
+                  repetitions (about 2 min, mostly cluster formation); the default is 30 warm-up + 20
+                  measured rounds (rounds still speed up, as the JIT compiles, until about the 30th),
                   3 + 10 raw repetitions before and after, 3 + 10 shard-work repetitions (about 4 min)
   --no-build      use the jar already in bench/target
   --mode M        single, processes or both (default both)
