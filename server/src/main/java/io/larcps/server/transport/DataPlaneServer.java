@@ -1,6 +1,7 @@
 package io.larcps.server.transport;
 
 import io.larcps.proto.frame.InProcessEndpoints;
+import io.larcps.proto.frame.SlabReceiveAllocator;
 import io.larcps.proto.frame.TensorFrameDecoder;
 import io.larcps.proto.frame.TensorFrameEncoder;
 import io.netty.bootstrap.ServerBootstrap;
@@ -31,13 +32,15 @@ public final class DataPlaneServer implements AutoCloseable {
     private static final int SOCKET_BUFFER_BYTES = 4 << 20;
 
     private final EventLoopGroup group;
+    private final SlabReceiveAllocator reads;
     private final Channel serverChannel;
     private final Channel inProcessChannel;
     private final InetSocketAddress advertised;
 
-    private DataPlaneServer(EventLoopGroup group, Channel serverChannel, Channel inProcessChannel,
-            InetSocketAddress advertised) {
+    private DataPlaneServer(EventLoopGroup group, SlabReceiveAllocator reads, Channel serverChannel,
+            Channel inProcessChannel, InetSocketAddress advertised) {
         this.group = group;
+        this.reads = reads;
         this.serverChannel = serverChannel;
         this.inProcessChannel = inProcessChannel;
         this.advertised = advertised;
@@ -58,6 +61,7 @@ public final class DataPlaneServer implements AutoCloseable {
     public static DataPlaneServer start(DataPlaneSettings settings, FrameRouter router,
             Optional<EventLoopGroup> inProcessLoop) throws InterruptedException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(settings.ioThreads(), NioIoHandler.newFactory());
+        SlabReceiveAllocator reads = new SlabReceiveAllocator(settings.keptReceiveBytes());
         ChannelInitializer<Channel> pipeline = new ChannelInitializer<>() {
             @Override
             protected void initChannel(Channel ch) {
@@ -74,6 +78,7 @@ public final class DataPlaneServer implements AutoCloseable {
                     .childOption(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
                     .childOption(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+                    .childOption(ChannelOption.RCVBUF_ALLOCATOR, reads)
                     .childHandler(pipeline)
                     .bind(settings.bindHost(), settings.port())
                     .sync()
@@ -83,9 +88,10 @@ public final class DataPlaneServer implements AutoCloseable {
             Channel inProcess = inProcessLoop.isPresent() ? bindInProcess(inProcessLoop.get(), pipeline, advertised) : null;
             LOG.info("data plane listening on {}:{} (advertised as {}{})", settings.bindHost(), port, advertised,
                     inProcess == null ? "" : ", and in process as " + inProcess.localAddress());
-            return new DataPlaneServer(group, channel, inProcess, advertised);
+            return new DataPlaneServer(group, reads, channel, inProcess, advertised);
         } catch (InterruptedException | RuntimeException e) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            reads.close();
             throw e;
         }
     }
@@ -123,5 +129,6 @@ public final class DataPlaneServer implements AutoCloseable {
         }
         serverChannel.close().syncUninterruptibly();
         group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        reads.close();
     }
 }

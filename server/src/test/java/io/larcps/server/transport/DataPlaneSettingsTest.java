@@ -31,4 +31,14 @@ class DataPlaneSettingsTest {
                 .hasMessageContaining("shards-on-in-process-loop")
                 .hasMessageContaining("larcps.data-plane.in-process = on");
     }
+
+    @Test
+    void keptReceiveMemoryIsReadAndMustHoldASlab() {
+        assertThat(DataPlaneSettings.fromConfig(with("")).keptReceiveBytes()).isEqualTo(64L << 20);
+        assertThat(DataPlaneSettings.fromConfig(with("larcps.data-plane-server.kept-receive-memory = 8 MiB"))
+                .keptReceiveBytes()).isEqualTo(8L << 20);
+        assertThatThrownBy(() -> DataPlaneSettings.fromConfig(with("larcps.data-plane-server.kept-receive-memory = 4 KiB")))
+                .isInstanceOf(ConfigException.BadValue.class)
+                .hasMessageContaining("kept-receive-memory");
+    }
 }

@@ -4,6 +4,7 @@ import io.larcps.proto.control.DType;
 import io.larcps.proto.data.FrameHeader;
 import io.larcps.proto.data.FrameKind;
 import io.larcps.proto.frame.FrameSettings;
+import io.larcps.proto.frame.SlabReceiveAllocator;
 import io.larcps.proto.frame.TensorFrame;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoopGroup;
@@ -37,6 +38,7 @@ public final class ParameterClient implements AutoCloseable {
     private final ShardRouting routing;
     private final InFlightBudget budget;
     private final PushBuffers pushBuffers;
+    private final SlabReceiveAllocator reads;
     private final PendingOperations pending;
     private final ShardChannels channels;
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
@@ -78,8 +80,10 @@ public final class ParameterClient implements AutoCloseable {
         this.rank = rank;
         this.budget = new InFlightBudget(maxBytesInFlight);
         this.pushBuffers = new PushBuffers(settings.chunkBytes(), maxBytesInFlight);
+        // Weights are decoded as they arrive, so the reads held at once stay far below the push bound.
+        this.reads = new SlabReceiveAllocator(maxBytesInFlight);
         this.pending = new PendingOperations(routing, jobId);
-        this.channels = new ShardChannels(routing, group, settings, pending, inProcessLoop);
+        this.channels = new ShardChannels(routing, group, settings, pending, inProcessLoop, reads);
     }
 
     /**
@@ -181,6 +185,7 @@ public final class ParameterClient implements AutoCloseable {
             pending.terminate(closed());
             channels.close();
             pushBuffers.close();
+            reads.close();
         }
     }
 

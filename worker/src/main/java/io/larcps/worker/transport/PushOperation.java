@@ -131,7 +131,7 @@ final class PushOperation {
                 .setChunkLength(length)
                 .setElementCount(source.length)
                 .build();
-        ByteBuf body = buffers.take(bytes);
+        ByteBuf body = buffers.take(routing.shardOf(tensor), bytes);
         try {
             FloatBodies.write(source, offset, length, body);
             return new TensorFrame(header, body);

@@ -11,6 +11,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.local.LocalChannel;
@@ -54,9 +55,10 @@ final class ShardChannels {
      * @param inProcessLoop when present, each endpoint's in-process address is tried before TCP, on this
      *     group of {@link LocalIoHandler} loops (the caller's; the one the endpoints use, so frames
      *     cross without a thread switch)
+     * @param reads where TCP connections take their socket read buffers
      */
     ShardChannels(ShardRouting routing, EventLoopGroup group, FrameSettings settings, InboundSink sink,
-            Optional<EventLoopGroup> inProcessLoop) {
+            Optional<EventLoopGroup> inProcessLoop, RecvByteBufAllocator reads) {
         // The channel class must match the group's I/O handler; NIO runs everywhere.
         if (!(group instanceof IoEventLoopGroup ioGroup) || !ioGroup.isIoType(NioIoHandler.class)) {
             throw new IllegalArgumentException("the data-plane client needs an NIO event-loop group, e.g. "
@@ -75,7 +77,8 @@ final class ShardChannels {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
                 .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
-                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark);
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, waterMark)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, reads);
         this.inProcessBootstrap = inProcessLoop.map(loop -> new Bootstrap()
                 .group(loop)
                 .channel(LocalChannel.class)

@@ -16,7 +16,7 @@ class PushBuffersTest {
     void aWrittenChunkFreesItsBufferForTheNextPush() {
         try (PushBuffers buffers = new PushBuffers(64, 256)) {
             for (int push = 0; push < 5; push++) {
-                ByteBuf chunk = buffers.take(40);
+                ByteBuf chunk = buffers.take(0, 40);
                 assertThat(chunk.readableBytes()).isZero();
                 assertThat(chunk.writableBytes()).isEqualTo(40);
                 FloatBodies.write(new float[10], 0, 10, chunk);
@@ -31,7 +31,7 @@ class PushBuffersTest {
         try (PushBuffers buffers = new PushBuffers(256, 1024)) {
             List<ByteBuf> inFlight = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                ByteBuf chunk = buffers.take(8);
+                ByteBuf chunk = buffers.take(0, 8);
                 FloatBodies.write(new float[] {i, -i}, 0, 2, chunk);
                 inFlight.add(chunk);
             }
@@ -40,13 +40,28 @@ class PushBuffersTest {
                 assertThat(inFlight.get(i).getFloatLE(0)).isEqualTo(i);
                 assertThat(inFlight.get(i).getFloatLE(4)).isEqualTo(-i);
             }
-            ByteBuf doesNotFit = buffers.take(256);
+            ByteBuf doesNotFit = buffers.take(0, 256);
             assertThat(buffers.kept()).as("a full chunk needs a buffer of its own").isEqualTo(2);
             doesNotFit.release();
             inFlight.forEach(ByteBuf::release);
-            ByteBuf afterwards = buffers.take(256);
+            ByteBuf afterwards = buffers.take(0, 256);
             assertThat(buffers.kept()).as("both buffers are free again").isEqualTo(2);
             afterwards.release();
+        }
+    }
+
+    @Test
+    void aShardWhoseChunksAreStillOutHoldsUpOnlyItsOwnSlabs() {
+        try (PushBuffers buffers = new PushBuffers(256, 1024)) {
+            List<ByteBuf> lagging = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                lagging.add(buffers.take(0, 8));
+                buffers.take(1, 56).release();
+            }
+            // Shard 0's 12 pieces fill 3 slabs (4 per slab at 64-byte alignment); shard 1 reuses 1.
+            assertThat(buffers.kept()).isEqualTo(4);
+            assertThat(lagging).allSatisfy(piece -> assertThat(piece.unwrap()).as("cut from a kept slab").isNotNull());
+            lagging.forEach(ByteBuf::release);
         }
     }
 
@@ -55,7 +70,7 @@ class PushBuffersTest {
         try (PushBuffers buffers = new PushBuffers(16, 64)) {
             List<ByteBuf> inFlight = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                ByteBuf chunk = buffers.take(16);
+                ByteBuf chunk = buffers.take(0, 16);
                 FloatBodies.write(new float[] {i, i, i, i}, 0, 4, chunk);
                 inFlight.add(chunk);
             }
@@ -64,7 +79,7 @@ class PushBuffersTest {
                 assertThat(inFlight.get(i).getFloatLE(12)).isEqualTo(i);
             }
             inFlight.get(2).release();
-            ByteBuf reused = buffers.take(8);
+            ByteBuf reused = buffers.take(0, 8);
             FloatBodies.write(new float[] {9, 9}, 0, 2, reused);
             assertThat(buffers.kept()).as("the freed buffer was taken again").isEqualTo(4);
             assertThat(inFlight.get(1).getFloatLE(0)).isEqualTo(1);
@@ -81,7 +96,7 @@ class PushBuffersTest {
         try (PushBuffers buffers = new PushBuffers(16, 32)) {
             List<ByteBuf> inFlight = new ArrayList<>();
             for (int i = 0; i < 8; i++) {
-                inFlight.add(buffers.take(16));
+                inFlight.add(buffers.take(0, 16));
             }
             assertThat(buffers.kept()).isEqualTo(6);
             assertThat(inFlight).allSatisfy(chunk -> assertThat(chunk.writableBytes()).isEqualTo(16));
@@ -92,7 +107,7 @@ class PushBuffersTest {
     @Test
     void buffersStillBeingWrittenSurviveCloseAndAreFreedByTheirLastRelease() {
         PushBuffers buffers = new PushBuffers(16, 32);
-        ByteBuf chunk = buffers.take(16);
+        ByteBuf chunk = buffers.take(0, 16);
         buffers.close();
         FloatBodies.write(new float[] {1, 2, 3, 4}, 0, 4, chunk);
         assertThat(chunk.getFloatLE(4)).isEqualTo(2);

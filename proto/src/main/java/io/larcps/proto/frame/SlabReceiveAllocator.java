@@ -1,0 +1,59 @@
+package io.larcps.proto.frame;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.netty.channel.RecvByteBufAllocator;
+
+/**
+ * Socket read buffers cut from kept slabs ({@link KeptSlabs}) instead of Netty's allocator, sized by
+ * Netty's adaptive guess. A data-plane frame holds on to the reads it spans until its consumer
+ * releases it; with Netty 4.2's default allocator those reads came from pool chunks that were freed
+ * and allocated again, zeroed and faulted in, round after round (docs/performance.md). Kept slabs
+ * are touched once. Past {@code maxSlabs} in use, reads fall back to the channel's allocator.
+ *
+ * <p>One instance serves every channel of an endpoint or client; pieces of all of them are cut in
+ * turn under one lock, which each read takes once. Set it with {@code ChannelOption.RCVBUF_ALLOCATOR}.
+ */
+public final class SlabReceiveAllocator implements RecvByteBufAllocator, AutoCloseable {
+    /** Slabs of 1 MiB hold 16 of the largest (64 KiB) reads. */
+    public static final int SLAB_BYTES = 1 << 20;
+
+    private final RecvByteBufAllocator sizing = new AdaptiveRecvByteBufAllocator();
+    private final KeptSlabs slabs;
+    private final SlabCursor cursor;
+
+    /** @param keptBytes the most receive memory kept for reuse, in whole slabs of {@link #SLAB_BYTES} */
+    public SlabReceiveAllocator(long keptBytes) {
+        this.slabs = new KeptSlabs(SLAB_BYTES, (int) Math.max(1, Math.min(Integer.MAX_VALUE, keptBytes / SLAB_BYTES)));
+        this.cursor = new SlabCursor(slabs);
+    }
+
+    @Override
+    public Handle newHandle() {
+        return new DelegatingHandle(sizing.newHandle()) {
+            @Override
+            public ByteBuf allocate(ByteBufAllocator fallback) {
+                int bytes = guess();
+                ByteBuf piece = take(bytes);
+                return piece != null ? piece : fallback.ioBuffer(bytes);
+            }
+        };
+    }
+
+    private synchronized ByteBuf take(int bytes) {
+        return cursor.take(bytes);
+    }
+
+    /** How many slabs are kept: a gauge for tests and metrics. */
+    public int kept() {
+        return slabs.kept();
+    }
+
+    /** Stops handing out slabs; reads still held free theirs when released. */
+    @Override
+    public synchronized void close() {
+        cursor.close();
+        slabs.close();
+    }
+}

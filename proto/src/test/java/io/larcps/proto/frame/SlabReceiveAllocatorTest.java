@@ -1,0 +1,125 @@
+package io.larcps.proto.frame;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class SlabReceiveAllocatorTest {
+    private static final int MESSAGE_BYTES = 3 << 20;
+
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+    private final List<ByteBuf> held = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void stop() {
+        held.forEach(ByteBuf::release);
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    @Test
+    void readsLandInKeptSlabsThatTheNextTransferReuses() throws Exception {
+        try (SlabReceiveAllocator reads = new SlabReceiveAllocator(16 << 20)) {
+            Channel sender = connectedSender(reads);
+            byte[] message = randomBytes(1);
+
+            send(sender, message);
+            assertThat(receivedBytes()).isEqualTo(message);
+            assertThat(held).as("the reads were cut from slabs").allSatisfy(read -> assertThat(read.unwrap()).isNotNull());
+            int keptAfterFirst = reads.kept();
+            assertThat(keptAfterFirst).isBetween(3, 16);
+            releaseHeld();
+
+            byte[] second = randomBytes(2);
+            send(sender, second);
+            assertThat(receivedBytes()).isEqualTo(second);
+            assertThat(reads.kept()).as("released slabs are reused, not added to").isEqualTo(keptAfterFirst);
+            sender.close().sync();
+        }
+    }
+
+    @Test
+    void whileEverySlabIsHeldReadsComeFromTheChannelsAllocatorIntact() throws Exception {
+        try (SlabReceiveAllocator reads = new SlabReceiveAllocator(SlabReceiveAllocator.SLAB_BYTES)) {
+            Channel sender = connectedSender(reads);
+            byte[] message = randomBytes(3);
+            send(sender, message);
+            assertThat(receivedBytes()).isEqualTo(message);
+            assertThat(reads.kept()).isEqualTo(1);
+            assertThat(held).as("some reads fell back").anySatisfy(read -> assertThat(read.unwrap()).isNull());
+            sender.close().sync();
+        }
+    }
+
+    private Channel connectedSender(SlabReceiveAllocator reads) throws InterruptedException {
+        Channel server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, reads)
+                .childHandler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+                            @Override
+                            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                                held.add((ByteBuf) msg);
+                            }
+                        });
+                    }
+                })
+                .bind("127.0.0.1", 0).sync().channel();
+        return new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .handler(new ChannelInboundHandlerAdapter())
+                .connect(server.localAddress()).sync().channel();
+    }
+
+    private void send(Channel sender, byte[] message) throws InterruptedException {
+        sender.writeAndFlush(Unpooled.wrappedBuffer(message)).sync();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (heldBytes() < message.length && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+    }
+
+    private long heldBytes() {
+        return held.stream().mapToLong(ByteBuf::readableBytes).sum();
+    }
+
+    private byte[] receivedBytes() {
+        byte[] all = new byte[Math.toIntExact(heldBytes())];
+        int at = 0;
+        for (ByteBuf read : held) {
+            int length = read.readableBytes();
+            read.getBytes(read.readerIndex(), all, at, length);
+            at += length;
+        }
+        return all;
+    }
+
+    private void releaseHeld() {
+        held.forEach(ByteBuf::release);
+        held.clear();
+    }
+
+    private static byte[] randomBytes(long seed) {
+        byte[] bytes = new byte[MESSAGE_BYTES];
+        new Random(seed).nextBytes(bytes);
+        return bytes;
+    }
+}
