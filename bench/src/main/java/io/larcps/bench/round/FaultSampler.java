@@ -8,9 +8,13 @@ import java.util.List;
  * {@link System#nanoTime()} stamp, so the faults taken during the measured rounds can be read off
  * afterwards: memory touched for the first time (fresh heap regions, freshly mapped direct buffers)
  * costs one fault per 4 KiB page.
+ *
+ * <p>Every 200 ms, not faster: reading {@code /proc/self/stat} sums over all of a JVM's threads, and
+ * at every 50 ms the four JVMs of the processes run spent about 1.7% of the machine's CPU on it
+ * (perf, 2026-11-28), time taken from the rounds being measured.
  */
 public final class FaultSampler implements AutoCloseable {
-    static final long PERIOD_MS = 50;
+    static final long PERIOD_MS = 200;
     public static final String PREFIX = "LARCPS-FAULTS ";
 
     private final List<long[]> samples = new ArrayList<>();

@@ -8,7 +8,9 @@ import io.netty.buffer.ByteBuf;
  * Most of a model's tensors are far smaller than a chunk (ResNet-50's batch-norm vectors), and a
  * whole buffer per small piece would use up the kept slabs long before the bytes they hold do.
  *
- * <p>Not thread-safe: confined to its owner or guarded by the owner's lock.
+ * <p>Not thread-safe: confined to its owner or guarded by the owner's lock. A cursor that receives
+ * socket reads must also stay on one thread, since Netty reads into a slice through its slab's one
+ * internal NIO view ({@link SlabReceiveAllocator}).
  */
 public final class SlabCursor {
     /** Pieces start on cache-line boundaries, so no two pieces share a line. */

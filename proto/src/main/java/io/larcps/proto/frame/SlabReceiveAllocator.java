@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.RecvByteBufAllocator;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Socket read buffers cut from kept slabs ({@link KeptSlabs}) instead of Netty's allocator, sized by
@@ -12,8 +14,10 @@ import io.netty.channel.RecvByteBufAllocator;
  * and allocated again, zeroed and faulted in, round after round (docs/performance.md). Kept slabs
  * are touched once. Past {@code maxSlabs} in use, reads fall back to the channel's allocator.
  *
- * <p>One instance serves every channel of an endpoint or client; pieces of all of them are cut in
- * turn under one lock, which each read takes once. Set it with {@code ChannelOption.RCVBUF_ALLOCATOR}.
+ * <p>One instance serves every channel of an endpoint or client, with one cursor per event-loop
+ * thread: Netty reads a socket into a slice through its slab's single internal NIO view, so two
+ * threads reading into slices of one slab at once would scatter each other's bytes (a test saw it).
+ * Each read takes one lock, once. Set it with {@code ChannelOption.RCVBUF_ALLOCATOR}.
  */
 public final class SlabReceiveAllocator implements RecvByteBufAllocator, AutoCloseable {
     /** Slabs of 1 MiB hold 16 of the largest (64 KiB) reads. */
@@ -21,12 +25,11 @@ public final class SlabReceiveAllocator implements RecvByteBufAllocator, AutoClo
 
     private final RecvByteBufAllocator sizing = new AdaptiveRecvByteBufAllocator();
     private final KeptSlabs slabs;
-    private final SlabCursor cursor;
+    private final Map<Thread, SlabCursor> cursorsByThread = new HashMap<>();
 
     /** @param keptBytes the most receive memory kept for reuse, in whole slabs of {@link #SLAB_BYTES} */
     public SlabReceiveAllocator(long keptBytes) {
         this.slabs = new KeptSlabs(SLAB_BYTES, (int) Math.max(1, Math.min(Integer.MAX_VALUE, keptBytes / SLAB_BYTES)));
-        this.cursor = new SlabCursor(slabs);
     }
 
     @Override
@@ -42,7 +45,7 @@ public final class SlabReceiveAllocator implements RecvByteBufAllocator, AutoClo
     }
 
     private synchronized ByteBuf take(int bytes) {
-        return cursor.take(bytes);
+        return cursorsByThread.computeIfAbsent(Thread.currentThread(), thread -> new SlabCursor(slabs)).take(bytes);
     }
 
     /** How many slabs are kept: a gauge for tests and metrics. */
@@ -53,7 +56,8 @@ public final class SlabReceiveAllocator implements RecvByteBufAllocator, AutoClo
     /** Stops handing out slabs; reads still held free theirs when released. */
     @Override
     public synchronized void close() {
-        cursor.close();
+        cursorsByThread.values().forEach(SlabCursor::close);
+        cursorsByThread.clear();
         slabs.close();
     }
 }

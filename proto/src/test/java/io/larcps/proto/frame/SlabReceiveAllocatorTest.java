@@ -16,7 +16,12 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -26,8 +31,9 @@ import org.junit.jupiter.api.Test;
 class SlabReceiveAllocatorTest {
     private static final int MESSAGE_BYTES = 3 << 20;
 
-    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(4, NioIoHandler.newFactory());
     private final List<ByteBuf> held = new CopyOnWriteArrayList<>();
+    private final Map<Channel, List<ByteBuf>> byChannel = new ConcurrentHashMap<>();
 
     @AfterEach
     void stop() {
@@ -69,8 +75,43 @@ class SlabReceiveAllocatorTest {
         }
     }
 
+    @Test
+    void connectionsOnDifferentEventLoopsReadConcurrentlyWithoutMixingTheirBytes() throws Exception {
+        try (SlabReceiveAllocator reads = new SlabReceiveAllocator(64 << 20)) {
+            Channel server = server(reads);
+            List<Channel> senders = List.of(sender(server), sender(server), sender(server), sender(server), sender(server), sender(server));
+            for (int round = 0; round < 20; round++) {
+                List<byte[]> messages = new ArrayList<>();
+                for (int i = 0; i < senders.size(); i++) {
+                    messages.add(randomBytes(10L * round + i));
+                    senders.get(i).writeAndFlush(Unpooled.wrappedBuffer(messages.get(i)));
+                }
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                while (heldBytes() < (long) senders.size() * MESSAGE_BYTES && System.nanoTime() < deadline) {
+                    Thread.sleep(5);
+                }
+                assertThat(byChannel).hasSize(senders.size());
+                Set<byte[]> expected = new HashSet<>(messages);
+                for (List<ByteBuf> channelReads : byChannel.values()) {
+                    byte[] received = concatenate(channelReads);
+                    assertThat(expected).as("round %d: one connection's bytes, exactly as one sender sent them", round)
+                            .anySatisfy(message -> assertThat(received).isEqualTo(message));
+                }
+                byChannel.clear();
+                releaseHeld();
+            }
+            for (Channel sender : senders) {
+                sender.close().sync();
+            }
+        }
+    }
+
     private Channel connectedSender(SlabReceiveAllocator reads) throws InterruptedException {
-        Channel server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+        return sender(server(reads));
+    }
+
+    private Channel server(SlabReceiveAllocator reads) throws InterruptedException {
+        return new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.RCVBUF_ALLOCATOR, reads)
                 .childHandler(new ChannelInitializer<>() {
                     @Override
@@ -79,11 +120,15 @@ class SlabReceiveAllocatorTest {
                             @Override
                             public void channelRead(ChannelHandlerContext ctx, Object msg) {
                                 held.add((ByteBuf) msg);
+                                byChannel.computeIfAbsent(ctx.channel(), c -> new CopyOnWriteArrayList<>()).add((ByteBuf) msg);
                             }
                         });
                     }
                 })
                 .bind("127.0.0.1", 0).sync().channel();
+    }
+
+    private Channel sender(Channel server) throws InterruptedException {
         return new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .handler(new ChannelInboundHandlerAdapter())
                 .connect(server.localAddress()).sync().channel();
@@ -102,9 +147,13 @@ class SlabReceiveAllocatorTest {
     }
 
     private byte[] receivedBytes() {
-        byte[] all = new byte[Math.toIntExact(heldBytes())];
+        return concatenate(held);
+    }
+
+    private static byte[] concatenate(List<ByteBuf> reads) {
+        byte[] all = new byte[Math.toIntExact(reads.stream().mapToLong(ByteBuf::readableBytes).sum())];
         int at = 0;
-        for (ByteBuf read : held) {
+        for (ByteBuf read : reads) {
             int length = read.readableBytes();
             read.getBytes(read.readerIndex(), all, at, length);
             at += length;
