@@ -62,6 +62,17 @@ public final class KeptSlabs implements AutoCloseable {
         return slab;
     }
 
+    /** A whole free slab as one empty piece, of which the caller owns one reference; null when there is none. */
+    public synchronized ByteBuf takeWhole() {
+        ByteBuf slab = takeSlab();
+        if (slab == null) {
+            return null;
+        }
+        ByteBuf piece = slab.retainedSlice(0, slabBytes).clear();
+        doneFilling(slab);
+        return piece;
+    }
+
     /** A cursor is done filling {@code slab}: it becomes free once its pieces are released. */
     synchronized void doneFilling(ByteBuf slab) {
         filling.remove(slab);

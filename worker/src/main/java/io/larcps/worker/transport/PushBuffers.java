@@ -12,12 +12,15 @@ import java.util.Map;
  * the first time at every step, a page fault per 4 KiB (docs/performance.md measured about 6,500
  * faults per ResNet-50 round on each worker); kept buffers are already mapped.
  *
- * <p>Chunks are cut from kept slabs of one chunk each ({@link KeptSlabs}), packed one after the
- * other, with one cursor per shard: a shard's chunks are written in order on its connection, so its
- * slabs come free in order, and a connection that lags behind holds up only its own slabs. At most
- * the bytes-in-flight bound's worth of slabs is kept (plus a few for the slabs being filled and for
- * releases that trail the write promises); past that a chunk gets a one-off buffer, freed when it is
- * written.
+ * <p>Chunks are cut from kept slabs of one chunk each ({@link KeptSlabs}). A full chunk takes a
+ * slab of its own; shorter ones (tensor tails, small tensors) are packed one after the other, with
+ * one cursor per shard: a shard's chunks are written in order on its connection, so its slabs come
+ * free in order, and a connection that lags behind holds up only its own slabs. Twice the
+ * bytes-in-flight bound's worth of slabs may be kept, since a packed slab can be held by one short
+ * chunk while the rest of it is free, plus a few for the slabs being filled and for releases that
+ * trail the write promises. Past that a chunk gets a one-off buffer, freed when it is written; a
+ * profile of the ResNet-50 round found most of the workers' page faults there while the bound was
+ * the bytes-in-flight one alone.
  *
  * <p>Thread-safe: pushes encode on the caller's thread and on event loops.
  */
@@ -30,7 +33,7 @@ final class PushBuffers implements AutoCloseable {
 
     PushBuffers(int chunkBytes, long maxBytesInFlight) {
         long inFlightSlabs = Math.max(1, maxBytesInFlight / Math.max(1, chunkBytes));
-        this.slabs = new KeptSlabs(chunkBytes, (int) Math.min(Integer.MAX_VALUE - SLACK, inFlightSlabs) + SLACK);
+        this.slabs = new KeptSlabs(chunkBytes, (int) Math.min(Integer.MAX_VALUE - SLACK, 2 * inFlightSlabs) + SLACK);
     }
 
     /** An empty buffer with room for exactly {@code bytes} of a chunk for {@code shard}; the caller owns one reference. */
@@ -38,7 +41,11 @@ final class PushBuffers implements AutoCloseable {
         if (bytes == 0) {
             return Unpooled.EMPTY_BUFFER;
         }
-        ByteBuf piece = closed ? null : cursors.computeIfAbsent(shard, s -> new SlabCursor(slabs)).take(bytes);
+        ByteBuf piece = null;
+        if (!closed) {
+            piece = bytes == slabs.slabBytes() ? slabs.takeWhole()
+                    : cursors.computeIfAbsent(shard, s -> new SlabCursor(slabs)).take(bytes);
+        }
         return piece != null ? piece : Unpooled.directBuffer(bytes, bytes);
     }
 

@@ -51,6 +51,23 @@ class PushBuffersTest {
     }
 
     @Test
+    void aFullChunkTakesASlabOfItsOwnAndLeavesThePackingAlone() {
+        try (PushBuffers buffers = new PushBuffers(256, 1024)) {
+            ByteBuf tail = buffers.take(0, 8);
+            ByteBuf full = buffers.take(0, 256);
+            ByteBuf nextTail = buffers.take(0, 8);
+            assertThat(nextTail.memoryAddress()).as("packed after the first tail").isEqualTo(tail.memoryAddress() + 64);
+            assertThat(buffers.kept()).isEqualTo(2);
+            long fullAddress = full.memoryAddress();
+            full.release();
+            ByteBuf again = buffers.take(1, 256);
+            assertThat(again.memoryAddress()).as("a written full chunk frees its slab at once").isEqualTo(fullAddress);
+            assertThat(buffers.kept()).isEqualTo(2);
+            List.of(tail, nextTail, again).forEach(ByteBuf::release);
+        }
+    }
+
+    @Test
     void aShardWhoseChunksAreStillOutHoldsUpOnlyItsOwnSlabs() {
         try (PushBuffers buffers = new PushBuffers(256, 1024)) {
             List<ByteBuf> lagging = new ArrayList<>();
@@ -60,7 +77,12 @@ class PushBuffersTest {
             }
             // Shard 0's 12 pieces fill 3 slabs (4 per slab at 64-byte alignment); shard 1 reuses 1.
             assertThat(buffers.kept()).isEqualTo(4);
-            assertThat(lagging).allSatisfy(piece -> assertThat(piece.unwrap()).as("cut from a kept slab").isNotNull());
+            for (int i = 0; i < lagging.size(); i += 4) {
+                for (int j = i + 1; j < i + 4; j++) {
+                    assertThat(lagging.get(j).memoryAddress()).as("shard 0's piece %d is packed after piece %d", j, j - 1)
+                            .isEqualTo(lagging.get(j - 1).memoryAddress() + 64);
+                }
+            }
             lagging.forEach(ByteBuf::release);
         }
     }
@@ -92,13 +114,13 @@ class PushBuffersTest {
 
     @Test
     void pastTheBoundAChunkGetsAOneOffBuffer() {
-        // 32 bytes in flight at most, 16-byte chunks: 2 buffers plus 4 of slack are kept.
+        // 32 bytes in flight at most, 16-byte chunks: twice 2 slabs plus 4 of slack are kept.
         try (PushBuffers buffers = new PushBuffers(16, 32)) {
             List<ByteBuf> inFlight = new ArrayList<>();
-            for (int i = 0; i < 8; i++) {
+            for (int i = 0; i < 10; i++) {
                 inFlight.add(buffers.take(0, 16));
             }
-            assertThat(buffers.kept()).isEqualTo(6);
+            assertThat(buffers.kept()).isEqualTo(8);
             assertThat(inFlight).allSatisfy(chunk -> assertThat(chunk.writableBytes()).isEqualTo(16));
             inFlight.forEach(ByteBuf::release);
         }
