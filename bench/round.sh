@@ -33,9 +33,10 @@ the load average at the start and end of each run.
 
 Options:
   --quick         smoke run: 2 warm-up + 3 measured rounds, 1 + 3 raw repetitions, 1 + 3 shard-work
-                  repetitions (about 2 min, mostly cluster formation); the default is 30 warm-up + 20
-                  measured rounds (rounds still speed up, as the JIT compiles, until about the 30th),
-                  3 + 10 raw repetitions before and after, 3 + 10 shard-work repetitions (about 4 min)
+                  repetitions (about 2 min, mostly cluster formation); the default is 100 warm-up + 20
+                  measured rounds (across processes, rounds still sped up after 60: the JIT of four
+                  JVMs shares the two cores), 3 + 10 raw repetitions before and after, 3 + 10
+                  shard-work repetitions (about 6 min)
   --no-build      use the jar already in bench/target
   --mode M        single, processes or both (default both)
   --out DIR       where to write round.txt, round.json and every child's log (default bench/target/round)

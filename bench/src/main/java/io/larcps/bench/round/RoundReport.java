@@ -76,6 +76,8 @@ public record RoundReport(RoundRun run, Summary round, Summary push, Summary pul
             line(out, "conditions            %s", run.conditions());
         }
         line(out, "ms per round          %s", round.describe("%.1f"));
+        line(out, "  steady? mean of the first and second half of the measured rounds: %.1f, %.1f ms", halfMean(0),
+                halfMean(1));
         line(out, "  start -> applied    %s (push, check+sum, LARC; a shard reports before it encodes the new"
                 + " weights)", push.describe("%.1f"));
         line(out, "  applied -> start    %s (weights encode, transfer and decode; the plan)", pull.describe("%.1f"));
@@ -130,6 +132,14 @@ public record RoundReport(RoundRun run, Summary round, Summary push, Summary pul
 
     private double rate(Summary rawMs) {
         return run.rawBytesPerRep() / (rawMs.mean() / 1e3) / 1e9;
+    }
+
+    /** A falling second half says the warm-up was too short for this run (the JIT was still compiling). */
+    private double halfMean(int half) {
+        List<Double> ms = run.roundMs();
+        int middle = ms.size() / 2;
+        List<Double> part = half == 0 ? ms.subList(0, middle) : ms.subList(middle, ms.size());
+        return part.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
     }
 
     private static void line(StringBuilder out, String format, Object... args) {

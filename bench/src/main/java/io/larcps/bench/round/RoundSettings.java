@@ -25,7 +25,7 @@ public record RoundSettings(int workers, int shards, int warmup, int rounds, int
     }
 
     public static RoundSettings full() {
-        return new RoundSettings(2, 2, 30, 20, 3, 10, 3, 10);
+        return new RoundSettings(2, 2, 100, 20, 3, 10, 3, 10);
     }
 
     public static RoundSettings quick() {
