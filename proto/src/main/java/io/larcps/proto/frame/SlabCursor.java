@@ -32,6 +32,10 @@ public final class SlabCursor {
         if (bytes > slabs.slabBytes()) {
             return null;
         }
+        if (slab != null && slab.refCnt() == 1) {
+            // Every piece cut so far is released: start the slab over instead of taking another.
+            position = 0;
+        }
         if (slab == null || position + bytes > slabs.slabBytes()) {
             close();
             slab = slabs.takeSlab();

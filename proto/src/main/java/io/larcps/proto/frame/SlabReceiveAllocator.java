@@ -3,9 +3,10 @@ package io.larcps.proto.frame;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.AdaptiveRecvByteBufAllocator;
-import io.netty.channel.RecvByteBufAllocator;
+import io.netty.channel.MaxMessagesRecvByteBufAllocator;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Socket read buffers cut from kept slabs ({@link KeptSlabs}) instead of Netty's allocator, sized by
@@ -19,17 +20,24 @@ import java.util.Map;
  * threads reading into slices of one slab at once would scatter each other's bytes (a test saw it).
  * Each read takes one lock, once. Set it with {@code ChannelOption.RCVBUF_ALLOCATOR}.
  */
-public final class SlabReceiveAllocator implements RecvByteBufAllocator, AutoCloseable {
+public final class SlabReceiveAllocator implements MaxMessagesRecvByteBufAllocator, AutoCloseable {
     /** Slabs of 1 MiB hold 16 of the largest (64 KiB) reads. */
     public static final int SLAB_BYTES = 1 << 20;
+    /**
+     * Reads per wake-up of the event loop, as Netty's NIO channels set for their own default
+     * allocator; a directly constructed {@link AdaptiveRecvByteBufAllocator} would read once.
+     */
+    private static final int READS_PER_WAKE_UP = 16;
 
-    private final RecvByteBufAllocator sizing = new AdaptiveRecvByteBufAllocator();
+    private final AdaptiveRecvByteBufAllocator sizing = new AdaptiveRecvByteBufAllocator();
     private final KeptSlabs slabs;
     private final Map<Thread, SlabCursor> cursorsByThread = new HashMap<>();
+    private final AtomicLong fallbacks = new AtomicLong();
 
     /** @param keptBytes the most receive memory kept for reuse, in whole slabs of {@link #SLAB_BYTES} */
     public SlabReceiveAllocator(long keptBytes) {
         this.slabs = new KeptSlabs(SLAB_BYTES, (int) Math.max(1, Math.min(Integer.MAX_VALUE, keptBytes / SLAB_BYTES)));
+        sizing.maxMessagesPerRead(READS_PER_WAKE_UP);
     }
 
     @Override
@@ -39,9 +47,24 @@ public final class SlabReceiveAllocator implements RecvByteBufAllocator, AutoClo
             public ByteBuf allocate(ByteBufAllocator fallback) {
                 int bytes = guess();
                 ByteBuf piece = take(bytes);
-                return piece != null ? piece : fallback.ioBuffer(bytes);
+                if (piece != null) {
+                    return piece;
+                }
+                fallbacks.incrementAndGet();
+                return fallback.ioBuffer(bytes);
             }
         };
+    }
+
+    @Override
+    public int maxMessagesPerRead() {
+        return sizing.maxMessagesPerRead();
+    }
+
+    @Override
+    public SlabReceiveAllocator maxMessagesPerRead(int maxMessagesPerRead) {
+        sizing.maxMessagesPerRead(maxMessagesPerRead);
+        return this;
     }
 
     private synchronized ByteBuf take(int bytes) {
@@ -51,6 +74,11 @@ public final class SlabReceiveAllocator implements RecvByteBufAllocator, AutoClo
     /** How many slabs are kept: a gauge for tests and metrics. */
     public int kept() {
         return slabs.kept();
+    }
+
+    /** Reads that found every kept slab in use and came from the channel's allocator: a counter. */
+    public long fallbacks() {
+        return fallbacks.get();
     }
 
     /** Stops handing out slabs; reads still held free theirs when released. */

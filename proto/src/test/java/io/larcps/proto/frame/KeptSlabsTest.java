@@ -3,6 +3,7 @@ package io.larcps.proto.frame;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class KeptSlabsTest {
@@ -18,13 +19,31 @@ class KeptSlabsTest {
             a.writeLong(1);
             b.writeLong(2);
             assertThat(a.getLong(0)).isEqualTo(1);
+            long firstSlab = a.memoryAddress();
             a.release();
-            b.release();
+            ByteBuf whileFirstStillFills = second.take(128);
+            assertThat(slabs.kept()).as("the first cursor still fills its slab").isEqualTo(3);
             first.close();
             ByteBuf c = second.take(128);
-            assertThat(slabs.kept()).as("the first cursor's slab is free again").isEqualTo(2);
-            c.release();
+            assertThat(c.memoryAddress()).as("the first cursor's slab is free again").isEqualTo(firstSlab);
+            assertThat(slabs.kept()).isEqualTo(3);
+            List.of(b, whileFirstStillFills, c).forEach(ByteBuf::release);
             second.close();
+        }
+    }
+
+    @Test
+    void aCursorStartsItsSlabOverOnceEveryPieceIsReleased() {
+        try (KeptSlabs slabs = new KeptSlabs(128, 4)) {
+            SlabCursor cursor = new SlabCursor(slabs);
+            ByteBuf first = cursor.take(100);
+            long start = first.memoryAddress();
+            first.release();
+            ByteBuf again = cursor.take(100);
+            assertThat(again.memoryAddress()).isEqualTo(start);
+            assertThat(slabs.kept()).isEqualTo(1);
+            again.release();
+            cursor.close();
         }
     }
 

@@ -25,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,6 +35,7 @@ class SlabReceiveAllocatorTest {
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(4, NioIoHandler.newFactory());
     private final List<ByteBuf> held = new CopyOnWriteArrayList<>();
     private final Map<Channel, List<ByteBuf>> byChannel = new ConcurrentHashMap<>();
+    private final AtomicInteger readCompletes = new AtomicInteger();
 
     @AfterEach
     void stop() {
@@ -51,12 +53,14 @@ class SlabReceiveAllocatorTest {
             assertThat(receivedBytes()).isEqualTo(message);
             int keptAfterFirst = reads.kept();
             assertThat(keptAfterFirst).as("3 MiB held in 1 MiB slabs, the bound never reached").isBetween(3, 16);
+            assertThat(reads.fallbacks()).isZero();
             releaseHeld();
 
             byte[] second = randomBytes(2);
             send(sender, second);
             assertThat(receivedBytes()).isEqualTo(second);
             assertThat(reads.kept()).as("released slabs are reused, not added to").isEqualTo(keptAfterFirst);
+            assertThat(reads.fallbacks()).as("and every read of the second transfer landed in them").isZero();
             sender.close().sync();
         }
     }
@@ -68,8 +72,8 @@ class SlabReceiveAllocatorTest {
             byte[] message = randomBytes(3);
             send(sender, message);
             assertThat(receivedBytes()).isEqualTo(message);
-            // One slab holds at most 1 MiB of the 3 MiB held, so the rest came from the fallback.
             assertThat(reads.kept()).isEqualTo(1);
+            assertThat(reads.fallbacks()).as("one slab holds at most 1 MiB of the 3 MiB held").isPositive();
             sender.close().sync();
         }
     }
@@ -105,6 +109,19 @@ class SlabReceiveAllocatorTest {
         }
     }
 
+    @Test
+    void aWakeUpReadsSeveralTimesAsNettysOwnDefaultDoes() throws Exception {
+        try (SlabReceiveAllocator reads = new SlabReceiveAllocator(64 << 20)) {
+            assertThat(reads.maxMessagesPerRead()).isEqualTo(16);
+            Channel server = server(reads);
+            Channel sender = sender(server);
+            send(sender, randomBytes(4));
+            assertThat(readCompletes.get()).as("%d reads in %d wake-ups", held.size(), readCompletes.get())
+                    .isLessThan(held.size());
+            sender.close().sync();
+        }
+    }
+
     private Channel connectedSender(SlabReceiveAllocator reads) throws InterruptedException {
         return sender(server(reads));
     }
@@ -120,6 +137,11 @@ class SlabReceiveAllocatorTest {
                             public void channelRead(ChannelHandlerContext ctx, Object msg) {
                                 held.add((ByteBuf) msg);
                                 byChannel.computeIfAbsent(ctx.channel(), c -> new CopyOnWriteArrayList<>()).add((ByteBuf) msg);
+                            }
+
+                            @Override
+                            public void channelReadComplete(ChannelHandlerContext ctx) {
+                                readCompletes.incrementAndGet();
                             }
                         });
                     }

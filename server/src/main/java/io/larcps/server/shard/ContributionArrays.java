@@ -1,31 +1,61 @@
 package io.larcps.server.shard;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Float arrays kept from step to step of a lane, one per participant slot and tensor. Each step's
- * contributions are decoded into them as their chunks arrive, and the step's sum of a tensor forms
- * in the first accepted contribution's array.
+ * Float arrays kept from step to step of a lane, per tensor, into which contributions are decoded as
+ * their chunks arrive; a step's sum of a tensor forms in the first accepted contribution's array.
  *
  * <p>Kept rather than allocated per step because a fresh array is memory touched for the first time,
- * a page fault per 4 KiB (docs/performance.md). A step's sums are read by the optimizer before the
- * lane's next step starts, so one set per lane is enough. The price is memory: a lane keeps one copy
- * of the shard's tensors per participant.
+ * a page fault per 4 KiB (docs/performance.md). An array goes back to the free list as soon as its
+ * contribution has been added to the sum, so a tensor needs one array for the sum plus one per
+ * contribution that arrived before a lower rank's was complete, not one per participant. A step's
+ * sums are read by the optimizer before the lane's next step starts, which frees every array.
  *
  * <p>Not thread-safe: owned by one shard actor.
  */
 final class ContributionArrays {
-    private final Map<Long, float[]> arrays = new HashMap<>();
+    private final Map<Integer, List<float[]>> keptByTensor = new HashMap<>();
+    private final Map<Integer, ArrayDeque<float[]>> freeByTensor = new HashMap<>();
 
-    /** The array for a slot's contribution to a tensor: its content is whatever an earlier step left there. */
-    float[] of(int slot, int tensorId, int size) {
-        long key = ((long) slot << Integer.SIZE) | Integer.toUnsignedLong(tensorId);
-        float[] array = arrays.get(key);
-        if (array == null || array.length != size) {
-            array = new float[size];
-            arrays.put(key, array);
+    /** A new step starts: the previous step's sums have been applied, so every array is free. */
+    void startStep() {
+        keptByTensor.forEach((tensorId, kept) -> {
+            ArrayDeque<float[]> free = freeByTensor.computeIfAbsent(tensorId, id -> new ArrayDeque<>());
+            free.clear();
+            free.addAll(kept);
+        });
+    }
+
+    /** An array for a contribution to a tensor: its content is whatever an earlier use left there. */
+    float[] take(int tensorId, int size) {
+        ArrayDeque<float[]> free = freeByTensor.computeIfAbsent(tensorId, id -> new ArrayDeque<>());
+        float[] array = free.poll();
+        if (array != null && array.length == size) {
+            return array;
         }
-        return array;
+        List<float[]> kept = keptByTensor.computeIfAbsent(tensorId, id -> new ArrayList<>());
+        if (array != null) {
+            // The shard's layout changed: arrays of the old size are dropped, not kept.
+            kept.removeIf(old -> old.length != size);
+            free.removeIf(old -> old.length != size);
+        }
+        float[] fresh = new float[size];
+        kept.add(fresh);
+        return fresh;
+    }
+
+    /** A contribution's array is no longer read: the next contribution to the tensor may take it. */
+    void giveBack(int tensorId, float[] array) {
+        freeByTensor.get(tensorId).push(array);
+    }
+
+    /** Arrays kept over all tensors: a gauge for tests and metrics. */
+    int kept() {
+        return keptByTensor.values().stream().mapToInt(List::size).sum();
     }
 }

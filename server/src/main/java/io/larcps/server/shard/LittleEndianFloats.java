@@ -5,26 +5,9 @@ import io.larcps.server.optim.UpdateKernel;
 import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
 
-/** Gradient bodies read in place (off-heap) through the optimizer's vectorised kernel. */
+/** Gradient bodies checked in place (off-heap) through the optimizer's vectorised kernel. */
 final class LittleEndianFloats {
     private LittleEndianFloats() {
-    }
-
-    /** Adds the body's floats into {@code target[offset ..]}. */
-    static void addInto(ByteBuf body, float[] target, int offset, UpdateKernel kernel) {
-        FloatRuns.walk(body, new FloatRuns.Visitor() {
-            @Override
-            public boolean run(ByteBuffer piece, int byteOffset, int first, int count) {
-                kernel.addLittleEndian(piece, byteOffset, target, offset + first, count);
-                return true;
-            }
-
-            @Override
-            public boolean single(float value, int index) {
-                target[offset + index] += value;
-                return true;
-            }
-        });
     }
 
     /** Whether every float of the body is finite. */

@@ -18,8 +18,8 @@ import java.util.TreeMap;
  * order, whatever order they arrive in: float addition is not associative, and a fixed order is what
  * makes K workers of batch b give the bits of one process with batch K*b.
  *
- * <p>Each chunk is checked and decoded into its worker's array for the tensor ({@link ContributionArrays})
- * as it arrives, and its network buffer is released at once. Holding the buffers until a lower rank
+ * <p>Each chunk is checked and decoded into an array for its worker's contribution to the tensor
+ * ({@link ContributionArrays}) as it arrives, and its network buffer is released at once. Holding the buffers until a lower rank
  * caught up kept tens of MB of receive memory alive per round, which the allocator gave back to the
  * OS and then faulted in again (docs/performance.md). A worker's contribution to a tensor is added
  * once it is complete and every lower rank's has been added. Bad input is refused before it touches
@@ -69,6 +69,7 @@ final class StepAggregator {
         }
         this.kernel = kernel;
         this.arrays = arrays;
+        arrays.startStep();
         tensorSizes.forEach((id, size) -> tensors.put(id, new TensorSum(id, size, participants.length)));
         this.incompleteTensors = tensors.size();
     }
@@ -125,11 +126,18 @@ final class StepAggregator {
         contribution.sampleCount = header.getSampleCount();
         boolean finite = LittleEndianFloats.allFinite(body, kernel);
         if (finite && !contribution.poisoned) {
-            FloatBodies.read(body, tensor.values(rankIndex), Math.toIntExact(header.getChunkOffset()));
+            if (contribution.values == null) {
+                contribution.values = arrays.take(tensor.id, tensor.size);
+            }
+            FloatBodies.read(body, contribution.values, Math.toIntExact(header.getChunkOffset()));
         }
         if (!finite && !contribution.poisoned) {
             contribution.poisoned = true;
             poisonedContributions++;
+            if (contribution.values != null) {
+                arrays.giveBack(tensor.id, contribution.values);
+                contribution.values = null;
+            }
         }
         if (contribution.isComplete()) {
             tensor.drainInRankOrder();
@@ -180,6 +188,7 @@ final class StepAggregator {
         float[] sum;
         long samples;
         int nextRankIndex;
+        boolean summed;
 
         TensorSum(int id, int size, int participantCount) {
             this.id = id;
@@ -194,26 +203,24 @@ final class StepAggregator {
             return byRank[rankIndex];
         }
 
-        float[] values(int rankIndex) {
-            return arrays.of(rankIndex, id, size);
-        }
-
         void drainInRankOrder() {
             while (nextRankIndex < byRank.length && byRank[nextRankIndex] != null && byRank[nextRankIndex].isComplete()) {
                 Contribution next = byRank[nextRankIndex];
                 if (!next.poisoned) {
                     // The first accepted contribution becomes the sum where it lies; no copy, no zeros.
-                    float[] values = values(nextRankIndex);
                     if (sum == null) {
-                        sum = values;
+                        sum = next.values;
                     } else {
-                        addInto(values, sum);
+                        addInto(next.values, sum);
+                        arrays.giveBack(id, next.values);
                     }
+                    next.values = null;
                     samples += next.sampleCount;
                 }
                 nextRankIndex++;
             }
-            if (nextRankIndex == byRank.length) {
+            if (nextRankIndex == byRank.length && !summed) {
+                summed = true;
                 incompleteTensors--;
             }
         }
@@ -232,6 +239,8 @@ final class StepAggregator {
         long received;
         long sampleCount;
         boolean poisoned;
+        /** Where its chunks are decoded; taken with the first accepted chunk, given back once summed. */
+        float[] values;
 
         Contribution(int size) {
             this.size = size;
@@ -241,8 +250,14 @@ final class StepAggregator {
             return received == size;
         }
 
-        /** ACCEPTED when {@code [offset, offset + length)} is new and fits; nothing is recorded. */
+        /** ACCEPTED when {@code [offset, offset + length)} is new, fits and is not empty; nothing is recorded. */
         Outcome overlap(long offset, long length, int tensorId) {
+            // Only an empty tensor has an empty chunk: one anywhere else covers nothing, and after the
+            // last real chunk it would complete the contribution a second time.
+            if (length == 0 && size > 0) {
+                return new Outcome.Rejected(ErrorCode.MALFORMED_FRAME, "empty chunk at element " + offset
+                        + " of tensor " + tensorId + ", which has " + size + " elements");
+            }
             Long sameStart = covered.get(offset);
             if (sameStart != null && sameStart == length) {
                 return new Outcome.Rejected(ErrorCode.DUPLICATE_PUSH, "chunk at element " + offset + " of tensor "

@@ -50,8 +50,10 @@ class StepAggregatorTest {
                 expected[i] += g[i];
             }
         }
+        // One set of kept arrays for all three steps, as a lane has: what a step leaves in them never counts.
+        ContributionArrays arrays = new ContributionArrays();
         for (int[] order : new int[][] {{0, 1, 2}, {2, 1, 0}, {1, 2, 0}}) {
-            StepAggregator aggregator = new StepAggregator(3, List.of(0, 1, 2), Map.of(7, 2), KERNEL, new ContributionArrays());
+            StepAggregator aggregator = new StepAggregator(3, List.of(0, 1, 2), Map.of(7, 2), KERNEL, arrays);
             for (int rank : order) {
                 assertThat(aggregator.offer(header(rank, 7, 0, 2, 2, 10), floats(byRank[rank])))
                         .isInstanceOf(StepAggregator.Outcome.Accepted.class);
@@ -75,7 +77,8 @@ class StepAggregatorTest {
         StepAggregator second = new StepAggregator(3, List.of(0, 1), Map.of(7, 2), KERNEL, arrays);
         second.offer(header(1, 7, 0, 2, 2, 4), floats(30f, 40f));
         second.offer(header(0, 7, 0, 2, 2, 4), floats(10f, 20f));
-        assertThat(second.sum(7)).containsExactly(40f, 60f).isSameAs(firstSum);
+        assertThat(second.sum(7)).containsExactly(40f, 60f);
+        assertThat(arrays.kept()).as("the second step reused the first step's arrays").isEqualTo(2);
 
         // Rank 0's contribution is poisoned after its first chunk was decoded: rank 1's array is the sum.
         StepAggregator third = new StepAggregator(3, List.of(0, 1), Map.of(7, 2), KERNEL, arrays);
@@ -85,6 +88,28 @@ class StepAggregatorTest {
         third.offer(header(1, 7, 1, 1, 2, 4), floats(200f));
         assertThat(third.sum(7)).containsExactly(100f, 200f);
         assertThat(third.samples(7)).isEqualTo(4);
+        assertThat(third.poisonedContributions()).isEqualTo(1);
+        assertThat(arrays.kept()).isEqualTo(2);
+        assertAllReleased();
+    }
+
+    @Test
+    void aTensorKeepsAnArrayForTheSumPlusOnePerContributionThatArrivedBeforeItsTurn() {
+        float[][] byRank = {{1e8f, 1f}, {1f, 2f}, {-1e8f, 3f}};
+        ContributionArrays inOrder = new ContributionArrays();
+        StepAggregator first = new StepAggregator(3, List.of(0, 1, 2), Map.of(7, 2), KERNEL, inOrder);
+        for (int rank = 0; rank < 3; rank++) {
+            first.offer(header(rank, 7, 0, 2, 2, 10), floats(byRank[rank]));
+        }
+        assertThat(inOrder.kept()).isEqualTo(2);
+
+        ContributionArrays reversed = new ContributionArrays();
+        StepAggregator second = new StepAggregator(3, List.of(0, 1, 2), Map.of(7, 2), KERNEL, reversed);
+        for (int rank = 2; rank >= 0; rank--) {
+            second.offer(header(rank, 7, 0, 2, 2, 10), floats(byRank[rank]));
+        }
+        assertThat(reversed.kept()).isEqualTo(3);
+        assertThat(second.sum(7)).containsExactly(first.sum(7));
         assertAllReleased();
     }
 
@@ -148,6 +173,27 @@ class StepAggregatorTest {
         assertThat(aggregator.sum(2)).containsExactly(2f);
         assertThat(aggregator.samples(2)).isEqualTo(16);
         assertThat(aggregator.poisonedContributions()).isEqualTo(2);
+        assertAllReleased();
+    }
+
+    @Test
+    void anEmptyChunkOfATensorWithElementsIsRefusedAndCompletesNothing() {
+        StepAggregator aggregator = new StepAggregator(3, List.of(0), Map.of(1, 2, 2, 2), KERNEL, new ContributionArrays());
+        aggregator.offer(header(0, 1, 0, 2, 2, 8), floats(1f, 2f));
+        assertRejected(aggregator.offer(header(0, 1, 2, 0, 2, 8), floats()), ErrorCode.MALFORMED_FRAME);
+        assertRejected(aggregator.offer(header(0, 2, 0, 0, 2, 8), floats()), ErrorCode.MALFORMED_FRAME);
+        assertThat(aggregator.isComplete()).as("tensor 2 has not arrived").isFalse();
+        aggregator.offer(header(0, 2, 0, 2, 2, 8), floats(3f, 4f));
+        assertThat(aggregator.isComplete()).isTrue();
+        assertThat(aggregator.sum(2)).containsExactly(3f, 4f);
+        assertAllReleased();
+    }
+
+    @Test
+    void anEmptyTensorIsCompletedByItsOneEmptyChunk() {
+        StepAggregator aggregator = new StepAggregator(3, List.of(0), Map.of(1, 0), KERNEL, new ContributionArrays());
+        assertThat(aggregator.offer(header(0, 1, 0, 0, 0, 8), floats())).isInstanceOf(StepAggregator.Outcome.Accepted.class);
+        assertThat(aggregator.isComplete()).isTrue();
         assertAllReleased();
     }
 

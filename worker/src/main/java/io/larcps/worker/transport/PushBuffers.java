@@ -30,6 +30,7 @@ final class PushBuffers implements AutoCloseable {
     private final KeptSlabs slabs;
     private final Map<Integer, SlabCursor> cursors = new HashMap<>();
     private boolean closed;
+    private long oneOffs;
 
     PushBuffers(int chunkBytes, long maxBytesInFlight) {
         long inFlightSlabs = Math.max(1, maxBytesInFlight / Math.max(1, chunkBytes));
@@ -46,12 +47,21 @@ final class PushBuffers implements AutoCloseable {
             piece = bytes == slabs.slabBytes() ? slabs.takeWhole()
                     : cursors.computeIfAbsent(shard, s -> new SlabCursor(slabs)).take(bytes);
         }
-        return piece != null ? piece : Unpooled.directBuffer(bytes, bytes);
+        if (piece != null) {
+            return piece;
+        }
+        oneOffs++;
+        return Unpooled.directBuffer(bytes, bytes);
     }
 
     /** How many slabs are kept: a gauge for tests and metrics. */
     synchronized int kept() {
         return slabs.kept();
+    }
+
+    /** Chunks that took a one-off buffer, all kept slabs being in use (or the pool closed): a counter. */
+    synchronized long oneOffs() {
+        return oneOffs;
     }
 
     /** Drops the kept slabs; those still being written are freed by their last release. */

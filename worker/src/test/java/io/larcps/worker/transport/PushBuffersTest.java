@@ -77,6 +77,7 @@ class PushBuffersTest {
             }
             // Shard 0's 12 pieces fill 3 slabs (4 per slab at 64-byte alignment); shard 1 reuses 1.
             assertThat(buffers.kept()).isEqualTo(4);
+            assertThat(buffers.oneOffs()).isZero();
             for (int i = 0; i < lagging.size(); i += 4) {
                 for (int j = i + 1; j < i + 4; j++) {
                     assertThat(lagging.get(j).memoryAddress()).as("shard 0's piece %d is packed after piece %d", j, j - 1)
@@ -121,6 +122,7 @@ class PushBuffersTest {
                 inFlight.add(buffers.take(0, 16));
             }
             assertThat(buffers.kept()).isEqualTo(8);
+            assertThat(buffers.oneOffs()).isEqualTo(2);
             assertThat(inFlight).allSatisfy(chunk -> assertThat(chunk.writableBytes()).isEqualTo(16));
             inFlight.forEach(ByteBuf::release);
         }
