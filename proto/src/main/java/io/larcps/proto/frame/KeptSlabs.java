@@ -19,7 +19,7 @@ import java.util.Map;
  */
 public final class KeptSlabs implements AutoCloseable {
     private final int slabBytes;
-    private final int maxSlabs;
+    private int maxSlabs;
     private final List<ByteBuf> slabs = new ArrayList<>();
     private final Map<ByteBuf, Boolean> filling = new IdentityHashMap<>();
     private boolean closed;
@@ -35,6 +35,13 @@ public final class KeptSlabs implements AutoCloseable {
 
     public int slabBytes() {
         return slabBytes;
+    }
+
+    /** Allows one more slab: for an owner that adds a cursor, which pins the slab it fills. */
+    public synchronized void allowOneMore() {
+        if (maxSlabs < Integer.MAX_VALUE) {
+            maxSlabs++;
+        }
     }
 
     /** How many slabs are kept: a gauge for tests and metrics. */

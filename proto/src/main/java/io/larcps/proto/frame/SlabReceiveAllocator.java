@@ -68,7 +68,20 @@ public final class SlabReceiveAllocator implements MaxMessagesRecvByteBufAllocat
     }
 
     private synchronized ByteBuf take(int bytes) {
-        return cursorsByThread.computeIfAbsent(Thread.currentThread(), thread -> new SlabCursor(slabs)).take(bytes);
+        SlabCursor cursor = cursorsByThread.get(Thread.currentThread());
+        if (cursor == null) {
+            // A new thread (an event loop started or restarted): let go of the slabs of finished ones.
+            cursorsByThread.entrySet().removeIf(entry -> {
+                boolean finished = !entry.getKey().isAlive();
+                if (finished) {
+                    entry.getValue().close();
+                }
+                return finished;
+            });
+            cursor = new SlabCursor(slabs);
+            cursorsByThread.put(Thread.currentThread(), cursor);
+        }
+        return cursor.take(bytes);
     }
 
     /** How many slabs are kept: a gauge for tests and metrics. */

@@ -6,6 +6,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -119,6 +120,18 @@ class SlabReceiveAllocatorTest {
             assertThat(readCompletes.get()).as("%d reads in %d wake-ups", held.size(), readCompletes.get())
                     .isLessThan(held.size());
             sender.close().sync();
+        }
+    }
+
+    @Test
+    void theSlabOfAnEventLoopThreadThatEndedIsFreedForTheNextThread() throws Exception {
+        try (SlabReceiveAllocator reads = new SlabReceiveAllocator(8 << 20)) {
+            Thread ended = new Thread(() -> reads.newHandle().allocate(UnpooledByteBufAllocator.DEFAULT).release());
+            ended.start();
+            ended.join();
+            ByteBuf read = reads.newHandle().allocate(UnpooledByteBufAllocator.DEFAULT);
+            assertThat(reads.kept()).as("the ended thread's slab was taken over, not a second one added").isEqualTo(1);
+            read.release();
         }
     }
 

@@ -114,6 +114,22 @@ class PushBuffersTest {
     }
 
     @Test
+    void everyShardsCursorGetsASlabOfItsOwnOnTopOfTheBound() {
+        // 128 bytes in flight, 64-byte chunks: 2 x 2 + 4 = 8 slabs, plus one per shard with a cursor.
+        try (PushBuffers buffers = new PushBuffers(64, 128)) {
+            List<ByteBuf> lagging = new ArrayList<>();
+            for (int shard = 0; shard < 10; shard++) {
+                lagging.add(buffers.take(shard, 8));
+            }
+            ByteBuf full = buffers.take(0, 64);
+            assertThat(buffers.kept()).isEqualTo(11);
+            assertThat(buffers.oneOffs()).isZero();
+            full.release();
+            lagging.forEach(ByteBuf::release);
+        }
+    }
+
+    @Test
     void pastTheBoundAChunkGetsAOneOffBuffer() {
         // 32 bytes in flight at most, 16-byte chunks: twice 2 slabs plus 4 of slack are kept.
         try (PushBuffers buffers = new PushBuffers(16, 32)) {
