@@ -3,9 +3,10 @@ package io.larcps.proto.frame;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 
 /**
  * Direct buffers ("slabs") kept for reuse, which {@link SlabCursor}s cut into pieces. Memory touched
@@ -19,9 +20,9 @@ import java.util.Map;
  */
 public final class KeptSlabs implements AutoCloseable {
     private final int slabBytes;
-    private int maxSlabs;
     private final List<ByteBuf> slabs = new ArrayList<>();
-    private final Map<ByteBuf, Boolean> filling = new IdentityHashMap<>();
+    private final Set<ByteBuf> filling = Collections.newSetFromMap(new IdentityHashMap<>());
+    private int maxSlabs;
     private boolean closed;
 
     public KeptSlabs(int slabBytes, int maxSlabs) {
@@ -55,8 +56,7 @@ public final class KeptSlabs implements AutoCloseable {
             return null;
         }
         for (ByteBuf slab : slabs) {
-            if (slab.refCnt() == 1 && !filling.containsKey(slab)) {
-                filling.put(slab, Boolean.TRUE);
+            if (slab.refCnt() == 1 && filling.add(slab)) {
                 return slab;
             }
         }
@@ -65,7 +65,7 @@ public final class KeptSlabs implements AutoCloseable {
         }
         ByteBuf slab = Unpooled.directBuffer(slabBytes, slabBytes);
         slabs.add(slab);
-        filling.put(slab, Boolean.TRUE);
+        filling.add(slab);
         return slab;
     }
 
@@ -95,7 +95,7 @@ public final class KeptSlabs implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
-        slabs.stream().filter(slab -> !filling.containsKey(slab)).forEach(ByteBuf::release);
+        slabs.stream().filter(slab -> !filling.contains(slab)).forEach(ByteBuf::release);
         slabs.clear();
     }
 }
