@@ -31,22 +31,17 @@ final class ContributionArrays {
         });
     }
 
-    /** An array for a contribution to a tensor: its content is whatever an earlier use left there. */
+    /**
+     * An array for a contribution to a tensor: its content is whatever an earlier use left there. A
+     * shard's tensor sizes are fixed once it is configured, so every array of a tensor has its size.
+     */
     float[] take(int tensorId, int size) {
-        ArrayDeque<float[]> free = freeByTensor.computeIfAbsent(tensorId, id -> new ArrayDeque<>());
-        float[] array = free.poll();
-        if (array != null && array.length == size) {
-            return array;
+        float[] array = freeByTensor.computeIfAbsent(tensorId, id -> new ArrayDeque<>()).poll();
+        if (array == null) {
+            array = new float[size];
+            keptByTensor.computeIfAbsent(tensorId, id -> new ArrayList<>()).add(array);
         }
-        List<float[]> kept = keptByTensor.computeIfAbsent(tensorId, id -> new ArrayList<>());
-        if (array != null) {
-            // The shard's layout changed: arrays of the old size are dropped, not kept.
-            kept.removeIf(old -> old.length != size);
-            free.removeIf(old -> old.length != size);
-        }
-        float[] fresh = new float[size];
-        kept.add(fresh);
-        return fresh;
+        return array;
     }
 
     /** A contribution's array is no longer read: the next contribution to the tensor may take it. */
