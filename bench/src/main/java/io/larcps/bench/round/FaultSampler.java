@@ -46,21 +46,7 @@ public final class FaultSampler implements AutoCloseable {
 
     /** Faults taken between two instants, by linear interpolation between samples; NaN if not covered. */
     public static double faultsBetween(List<long[]> samples, long from, long to) {
-        double a = at(samples, from);
-        double b = at(samples, to);
-        return b - a;
-    }
-
-    static double at(List<long[]> samples, long nanos) {
-        for (int i = 1; i < samples.size(); i++) {
-            long[] before = samples.get(i - 1);
-            long[] after = samples.get(i);
-            if (before[0] <= nanos && nanos <= after[0]) {
-                double fraction = after[0] == before[0] ? 0 : (nanos - before[0]) / (double) (after[0] - before[0]);
-                return before[1] + fraction * (after[1] - before[1]);
-            }
-        }
-        return Double.NaN;
+        return Stamped.between(samples, from, to);
     }
 
     public List<long[]> samples() {

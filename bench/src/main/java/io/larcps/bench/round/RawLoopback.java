@@ -1,7 +1,6 @@
 package io.larcps.bench.round;
 
 import io.netty.bootstrap.Bootstrap;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -14,28 +13,21 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.ReferenceCountUtil;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The loopback ceiling the data plane works against: a Netty discard receiver (reads and releases)
- * fed by one connection per worker, each sending one worker's push (the model's bytes, cut per tensor
- * into frames of at most chunk-bytes, from a direct buffer of the model's full size) per repetition.
- * Socket options, event-loop counts and the bytes-in-flight bound are the data plane's. Nothing is
- * encoded, decoded or summed: this is what the transport alone can do.
- *
- * <p>Repetitions are clocked by the receiver alone: once every connection is up it sends each sender
- * a one-byte go; a repetition ends when all senders' bytes of it have arrived, and the next go goes
- * out at once. Senders never send ahead of a go, so the byte count alone delimits repetitions.
+ * The loopback ceiling the data plane works against: Netty discard receivers ({@link RawReceiver})
+ * fed by one connection per worker and receiver, each sending one worker's push (the model's bytes,
+ * cut per tensor into frames of at most chunk-bytes, from a direct buffer) per repetition. Socket
+ * options, event-loop counts and the bytes-in-flight bound are the data plane's. Nothing is encoded,
+ * decoded or summed: this is what the transport alone can do. With one receiver it takes all of a
+ * worker's push; with one per shard, shard r's receiver takes shard r's tensors, all at once.
  */
 public final class RawLoopback {
     /** Printed before the receiver's lines in child processes. */
@@ -60,115 +52,6 @@ public final class RawLoopback {
             } while (offset < elements);
         }
         return frames.stream().mapToInt(Integer::intValue).toArray();
-    }
-
-    /** Receiver side. */
-    public static final class Receiver implements AutoCloseable {
-        private final int senders;
-        private final long bytesPerRep;
-        private final int reps;
-        private final long[] start;
-        private final long[] end;
-        private final AtomicLong received = new AtomicLong();
-        private final List<Channel> connections = new CopyOnWriteArrayList<>();
-        private final java.util.concurrent.atomic.AtomicInteger connected = new java.util.concurrent.atomic.AtomicInteger();
-        private final CompletableFuture<List<Double>> done = new CompletableFuture<>();
-        private final EventLoopGroup group;
-        private final Channel server;
-
-        /**
-         * @param bytesPerRep bytes of one repetition over all senders
-         * @param ioThreads the receiver's event loops (the data plane's io-threads = 0 means 2 x cores)
-         */
-        public Receiver(int senders, long bytesPerRep, int reps, int ioThreads) throws InterruptedException {
-            this.senders = senders;
-            this.bytesPerRep = bytesPerRep;
-            this.reps = reps;
-            this.start = new long[reps];
-            this.end = new long[reps];
-            this.group = new MultiThreadIoEventLoopGroup(ioThreads, NioIoHandler.newFactory());
-            this.server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childOption(ChannelOption.SO_RCVBUF, SOCKET_BUFFER_BYTES)
-                    .childOption(ChannelOption.SO_SNDBUF, SOCKET_BUFFER_BYTES)
-                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, SERVER_WATER_MARK)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(new Discard());
-                        }
-                    })
-                    .bind("127.0.0.1", 0).sync().channel();
-        }
-
-        public int port() {
-            return ((InetSocketAddress) server.localAddress()).getPort();
-        }
-
-        /** Milliseconds of each repetition; completes after the last. */
-        public CompletableFuture<List<Double>> done() {
-            return done;
-        }
-
-        private void go() {
-            for (Channel channel : connections) {
-                channel.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {1}));
-            }
-        }
-
-        private final class Discard extends ChannelInboundHandlerAdapter {
-            @Override
-            public void channelActive(ChannelHandlerContext ctx) {
-                connections.add(ctx.channel());
-                // One thread sees the last connection arrive; its add and every earlier one are visible to it.
-                if (connected.incrementAndGet() == senders) {
-                    start[0] = System.nanoTime();
-                    go();
-                }
-                ctx.fireChannelActive();
-            }
-
-            @Override
-            public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                long bytes = msg instanceof ByteBuf buf ? buf.readableBytes() : 0;
-                ReferenceCountUtil.release(msg);
-                long total = received.addAndGet(bytes);
-                if (bytes == 0 || total % bytesPerRep != 0) {
-                    if (total > bytesPerRep * reps) {
-                        done.completeExceptionally(new IllegalStateException("received " + total + " bytes, more than "
-                                + reps + " repetitions of " + bytesPerRep));
-                    }
-                    return;
-                }
-                int rep = (int) (total / bytesPerRep) - 1;
-                long now = System.nanoTime();
-                end[rep] = now;
-                if (rep + 1 < reps) {
-                    start[rep + 1] = now;
-                }
-                go();
-                if (rep + 1 == reps) {
-                    List<Double> ms = new ArrayList<>();
-                    for (int k = 0; k < reps; k++) {
-                        ms.add((end[k] - start[k]) / 1e6);
-                    }
-                    done.complete(ms);
-                }
-            }
-
-            @Override
-            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                done.completeExceptionally(cause);
-                ctx.close();
-            }
-        }
-
-        @Override
-        public void close() {
-            connections.forEach(Channel::close);
-            server.close().syncUninterruptibly();
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-        }
     }
 
     /**
@@ -290,67 +173,128 @@ public final class RawLoopback {
      */
     public static List<Double> inProcess(int senders, int[] frames, int reps, long maxInFlight, int chunkBytes,
             int receiverThreads, int senderThreads) throws Exception {
-        long perSender = 0;
-        for (int frame : frames) {
-            perSender += frame;
-        }
+        return inProcess(senders, List.of(frames), reps, maxInFlight, chunkBytes, receiverThreads, senderThreads).get(0);
+    }
+
+    /**
+     * Several receivers at once in this JVM, as several ps nodes: every sender connects to every
+     * receiver and sends it {@code framesPerReceiver.get(r)} per repetition, within an equal part of
+     * {@code maxInFlight} per connection. Each receiver has its own {@code receiverThreads} event loops
+     * and clocks its own repetitions. @return per receiver, milliseconds per repetition
+     */
+    public static List<List<Double>> inProcess(int senders, List<int[]> framesPerReceiver, int reps, long maxInFlight,
+            int chunkBytes, int receiverThreads, int senderThreads) throws Exception {
         List<ByteBuf> sources = new ArrayList<>();
+        List<RawReceiver> receivers = new ArrayList<>();
+        RawReceiver.Clock clock = new RawReceiver.Clock(framesPerReceiver.size(), reps);
         EventLoopGroup senderLoops = new MultiThreadIoEventLoopGroup(senderThreads, NioIoHandler.newFactory());
-        try (Receiver receiver = new Receiver(senders, perSender * senders, reps, receiverThreads)) {
+        try {
+            for (int[] frames : framesPerReceiver) {
+                receivers.add(new RawReceiver(senders, bytes(frames) * senders, clock, receiverThreads));
+            }
             List<CompletableFuture<Void>> sent = new ArrayList<>();
             for (int s = 0; s < senders; s++) {
-                ByteBuf source = source(perSender);
-                sources.add(source);
-                sent.add(send(senderLoops, receiver.port(), source, frames, reps, maxInFlight, chunkBytes));
+                for (int r = 0; r < receivers.size(); r++) {
+                    int[] frames = framesPerReceiver.get(r);
+                    ByteBuf source = source(bytes(frames));
+                    sources.add(source);
+                    sent.add(send(senderLoops, receivers.get(r).port(), source, frames, reps,
+                            maxInFlight / receivers.size(), chunkBytes));
+                }
             }
-            List<Double> ms = receiver.done().get(10, TimeUnit.MINUTES);
+            List<List<Double>> ms = new ArrayList<>();
+            for (RawReceiver receiver : receivers) {
+                ms.add(receiver.done().get(10, TimeUnit.MINUTES));
+            }
             CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(1, TimeUnit.MINUTES);
             return ms;
         } finally {
+            receivers.forEach(RawReceiver::close);
             senderLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
             sources.forEach(ByteBuf::release);
         }
     }
 
+    /** The frames a worker sends each receiver: all of them to one, else receiver r gets shard r's tensors. */
+    public static List<int[]> framesPerReceiver(int[] tensorElements, int receivers, int chunkBytes) {
+        if (receivers == 1) {
+            return List.of(frames(tensorElements, chunkBytes));
+        }
+        int[] shardOf = ShardShares.assign(tensorElements, receivers);
+        List<int[]> frames = new ArrayList<>();
+        for (int r = 0; r < receivers; r++) {
+            frames.add(frames(ShardShares.tensorsOf(tensorElements, shardOf, r), chunkBytes));
+        }
+        return frames;
+    }
+
+    /** Bytes of a list of frames. */
+    public static long bytes(int[] frames) {
+        long total = 0;
+        for (int frame : frames) {
+            total += frame;
+        }
+        return total;
+    }
+
     /**
-     * Child-process entry points: {@code receiver SENDERS BYTES_PER_SENDER REPS IO_THREADS} prints
-     * {@code LARCPS-RAW port P} and, at the end, {@code LARCPS-RAW ms M} per repetition;
-     * {@code sender PORT REPS MAX_IN_FLIGHT CHUNK_BYTES SENDER_THREADS} sends the layout's frames.
+     * Child-process entry points: {@code receivers SENDERS REPS IO_THREADS BYTES_PER_SENDER[,...]} starts
+     * one receiver per comma-separated size on one clock, prints {@code LARCPS-RAW ports P[,...]} and, at
+     * the end, {@code LARCPS-RAW ms R M} per receiver and repetition;
+     * {@code sender PORTS REPS MAX_IN_FLIGHT CHUNK_BYTES SENDER_THREADS} sends the layout's frames to
+     * each of the comma-separated ports ({@link #framesPerReceiver}).
      */
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
-            case "receiver" -> {
+            case "receivers" -> {
                 int senders = Integer.parseInt(args[1]);
-                long perSender = Long.parseLong(args[2]);
-                int reps = Integer.parseInt(args[3]);
-                try (Receiver receiver = new Receiver(senders, perSender * senders, reps, Integer.parseInt(args[4]))) {
-                    System.out.println(PREFIX + "port " + receiver.port());
-                    System.out.flush();
-                    for (double ms : receiver.done().get(10, TimeUnit.MINUTES)) {
-                        System.out.println(PREFIX + "ms " + ms);
+                int reps = Integer.parseInt(args[2]);
+                int ioThreads = Integer.parseInt(args[3]);
+                String[] perSender = args[4].split(",");
+                RawReceiver.Clock clock = new RawReceiver.Clock(perSender.length, reps);
+                List<RawReceiver> receivers = new ArrayList<>();
+                try {
+                    List<String> ports = new ArrayList<>();
+                    for (String bytes : perSender) {
+                        RawReceiver receiver = new RawReceiver(senders, Long.parseLong(bytes) * senders, clock, ioThreads);
+                        receivers.add(receiver);
+                        ports.add(String.valueOf(receiver.port()));
                     }
+                    System.out.println(PREFIX + "ports " + String.join(",", ports));
+                    System.out.flush();
+                    for (int r = 0; r < receivers.size(); r++) {
+                        for (double ms : receivers.get(r).done().get(10, TimeUnit.MINUTES)) {
+                            System.out.println(PREFIX + "ms " + r + " " + ms);
+                        }
+                    }
+                } finally {
+                    receivers.forEach(RawReceiver::close);
                 }
             }
             case "sender" -> {
-                int port = Integer.parseInt(args[1]);
+                String[] ports = args[1].split(",");
                 int reps = Integer.parseInt(args[2]);
                 long maxInFlight = Long.parseLong(args[3]);
                 int chunkBytes = Integer.parseInt(args[4]);
-                int[] frames = frames(ModelLayout.sizes(ModelLayout.load(ModelLayout.defaultPath())), chunkBytes);
-                long perSender = 0;
-                for (int frame : frames) {
-                    perSender += frame;
-                }
-                ByteBuf source = source(perSender);
+                List<int[]> frames = framesPerReceiver(ModelLayout.sizes(ModelLayout.load(ModelLayout.defaultPath())),
+                        ports.length, chunkBytes);
+                List<ByteBuf> sources = new ArrayList<>();
                 EventLoopGroup loops = new MultiThreadIoEventLoopGroup(Integer.parseInt(args[5]), NioIoHandler.newFactory());
                 try {
-                    send(loops, port, source, frames, reps, maxInFlight, chunkBytes).get(10, TimeUnit.MINUTES);
+                    List<CompletableFuture<Void>> sent = new ArrayList<>();
+                    for (int r = 0; r < ports.length; r++) {
+                        ByteBuf source = source(bytes(frames.get(r)));
+                        sources.add(source);
+                        sent.add(send(loops, Integer.parseInt(ports[r]), source, frames.get(r), reps,
+                                maxInFlight / ports.length, chunkBytes));
+                    }
+                    CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(10, TimeUnit.MINUTES);
                 } finally {
                     loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-                    source.release();
+                    sources.forEach(ByteBuf::release);
                 }
             }
-            default -> throw new IllegalArgumentException("first argument must be receiver or sender, got " + args[0]);
+            default -> throw new IllegalArgumentException("first argument must be receivers or sender, got " + args[0]);
         }
         System.exit(0);
     }

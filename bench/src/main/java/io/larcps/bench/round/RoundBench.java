@@ -42,16 +42,10 @@ public final class RoundBench {
         System.out.println("Layout: " + layout + "; settings: " + settings);
         List<RoundRun> runs = new ArrayList<>();
         if (!mode.equals("processes")) {
-            String before = ChildJvms.loadAverage();
-            RoundRun run = single(settings, out, common, args.string("--single-heap", "8g"));
-            runs.add(run.withConditions("load average " + before + " at the start, " + ChildJvms.loadAverage()
-                    + " at the end"));
+            runs.add(withDriverReadings(() -> single(settings, out, common, args.string("--single-heap", "8g"))));
         }
         if (!mode.equals("single")) {
-            String before = ChildJvms.loadAverage();
-            RoundRun run = processes(settings, out, common, args.string("--child-heap", "2g"));
-            runs.add(run.withConditions("load average " + before + " at the start, " + ChildJvms.loadAverage()
-                    + " at the end"));
+            runs.add(withDriverReadings(() -> processes(settings, out, common, args.string("--child-heap", "2g"))));
         }
         StringBuilder text = new StringBuilder();
         boolean allPass = true;
@@ -66,6 +60,21 @@ public final class RoundBench {
         System.out.println("\nwrote " + out.resolve("round.txt") + ", " + out.resolve("round.json") + " and child logs in "
                 + out);
         System.exit(args.flag("--fail-on-miss") && !allPass ? 1 : 0);
+    }
+
+    /** A run whose children do the measuring. */
+    private interface Measured {
+        RoundRun run() throws Exception;
+    }
+
+    /** Runs {@code measured} while this JVM watches the machine's load and its DAMON threads. */
+    private static RoundRun withDriverReadings(Measured measured) throws Exception {
+        String before = ChildJvms.loadAverage();
+        try (KdamondSampler kdamond = new KdamondSampler()) {
+            RoundRun run = measured.run();
+            return run.withDriverReadings(kdamond.cpuMsBetween(run.roundBoundsNanos()), "load average " + before
+                    + " at the start, " + ChildJvms.loadAverage() + " at the end");
+        }
     }
 
     private static RoundRun single(RoundSettings settings, Path out, List<String> common, String heap) throws Exception {
@@ -99,6 +108,7 @@ public final class RoundBench {
             OptimizerTiming.Timings timings = OptimizerTiming.parse(children.lines("optimizer"), settings.shards());
 
             List<Double> rawBefore = raw(children, "raw-before", settings, elements);
+            List<List<Double>> rawPerShard = raw(children, "raw-per-shard", settings, elements, settings.shards());
 
             log("multi-process cluster: coordinator+ps, " + (settings.shards() - 1) + " ps, " + settings.workers()
                     + " worker processes");
@@ -133,7 +143,11 @@ public final class RoundBench {
             for (int w = 0; w < settings.workers(); w++) {
                 names.add("worker" + w);
             }
-            for (String name : names) {
+            List<String> processes = new ArrayList<>(names);
+            for (int i = 1; i < settings.shards(); i++) {
+                processes.add("ps" + i);
+            }
+            for (String name : processes) {
                 for (String line : children.lines(name)) {
                     int at = line.indexOf(RoundEvents.PREFIX + "placement ");
                     if (at >= 0) {
@@ -147,13 +161,10 @@ public final class RoundBench {
 
             List<Double> rawAfter = raw(children, "raw-after", settings, elements);
             RoundEvents.Rounds rounds = events.rounds(settings.warmup(), settings.steps() - 1);
+            Map<String, List<Double>> intakeMs = events.intakeMs(nodeOfShard, settings.warmup(), settings.steps() - 1);
             long from = events.completedAt(settings.warmup() - 1).orElseThrow();
             long to = events.completedAt(settings.steps() - 1).orElseThrow();
             Map<String, Double> faultsPerRound = new TreeMap<>();
-            List<String> processes = new ArrayList<>(names);
-            for (int i = 1; i < settings.shards(); i++) {
-                processes.add("ps" + i);
-            }
             for (String name : processes) {
                 faultsPerRound.put(name.equals("coordinator") ? "coordinator+ps" : name, FaultSampler.faultsBetween(
                         FaultSampler.parse(children.lines(name)), from, to) / settings.rounds());
@@ -164,49 +175,67 @@ public final class RoundBench {
             }
             return new RoundRun("processes (coordinator+ps, ps and one JVM per worker, -Xmx" + heap + " each)",
                     settings.workers(), settings.shards(), ModelLayout.bytes(layout), bytes, nodeOfShard,
-                    rounds.roundMs(), rounds.pushMs(), rounds.pullMs(), rawBefore, rawAfter,
+                    rounds.roundMs(), rounds.pushMs(), rounds.pullMs(), intakeMs, rawBefore, rawAfter, rawPerShard,
                     settings.workers() * ModelLayout.bytes(layout), timings.optimizerMs(), timings.parts(),
-                    faultsPerRound, "");
+                    faultsPerRound, events.roundBounds(settings.warmup(), settings.steps() - 1), List.of(), "");
         }
     }
 
     /** Raw loopback across processes: one receiver JVM, one sender JVM per worker. */
     private static List<Double> raw(ChildJvms children, String name, RoundSettings settings, int[] elements)
             throws Exception {
+        return raw(children, name, settings, elements, 1).get(0);
+    }
+
+    /**
+     * Raw loopback across processes: one JVM with {@code receivers} discard receivers on one clock, as
+     * many ps nodes, and one sender JVM per worker connected to each. @return per receiver,
+     * milliseconds per measured repetition
+     */
+    private static List<List<Double>> raw(ChildJvms children, String name, RoundSettings settings, int[] elements,
+            int receivers) throws Exception {
         FrameSettings frames = FrameSettings.fromConfig(RoundCluster.config(0, List.of(), 1, false));
         long inFlight = RoundCluster.maxBytesInFlight(RoundCluster.config(0, List.of(), 1, false));
-        int[] frameSizes = RawLoopback.frames(elements, frames.chunkBytes());
-        long perSender = 0;
-        for (int frame : frameSizes) {
-            perSender += frame;
-        }
+        List<int[]> framesPerReceiver = RawLoopback.framesPerReceiver(elements, receivers, frames.chunkBytes());
+        List<String> perSender = framesPerReceiver.stream().map(f -> String.valueOf(RawLoopback.bytes(f))).toList();
         int reps = settings.rawWarmup() + settings.rawReps();
         log("raw loopback across processes (" + name + ")");
         String main = RawLoopback.class.getName();
-        Process receiver = children.start(name + "-receiver", List.of(), main, List.of("receiver",
-                String.valueOf(settings.workers()), String.valueOf(perSender), String.valueOf(reps),
-                String.valueOf(2 * Runtime.getRuntime().availableProcessors())));
-        String portLine = children.awaitLine(receiver, name + "-receiver", RawLoopback.PREFIX + "port ", 120);
-        String port = portLine.substring(portLine.lastIndexOf(' ') + 1).trim();
+        String receiver = name + "-receiver";
+        Process receiverProcess = children.start(receiver, List.of(), main, List.of("receivers",
+                String.valueOf(settings.workers()), String.valueOf(reps),
+                String.valueOf(2 * Runtime.getRuntime().availableProcessors()), String.join(",", perSender)));
+        String portsLine = children.awaitLine(receiverProcess, receiver, RawLoopback.PREFIX + "ports ", 120);
+        String ports = portsLine.substring(portsLine.lastIndexOf(' ') + 1).trim();
         List<Process> senders = new ArrayList<>();
         for (int s = 0; s < settings.workers(); s++) {
-            senders.add(children.start(name + "-sender" + s, List.of(), main, List.of("sender", port,
+            senders.add(children.start(name + "-sender" + s, List.of(), main, List.of("sender", ports,
                     String.valueOf(reps), String.valueOf(inFlight), String.valueOf(frames.chunkBytes()), "2")));
         }
         for (int s = 0; s < senders.size(); s++) {
             children.awaitSuccess(senders.get(s), name + "-sender" + s, 600);
         }
-        children.awaitSuccess(receiver, name + "-receiver", 60);
-        List<Double> ms = new ArrayList<>();
-        for (String line : children.lines(name + "-receiver")) {
-            if (line.startsWith(RawLoopback.PREFIX + "ms ")) {
-                ms.add(Double.parseDouble(line.substring((RawLoopback.PREFIX + "ms ").length()).trim()));
+        children.awaitSuccess(receiverProcess, receiver, 60);
+        List<List<Double>> perReceiver = new ArrayList<>();
+        for (int r = 0; r < receivers; r++) {
+            perReceiver.add(new ArrayList<>());
+        }
+        String msPrefix = RawLoopback.PREFIX + "ms ";
+        for (String line : children.lines(receiver)) {
+            if (line.startsWith(msPrefix)) {
+                String[] fields = line.substring(msPrefix.length()).trim().split("\\s+");
+                perReceiver.get(Integer.parseInt(fields[0])).add(Double.parseDouble(fields[1]));
             }
         }
-        if (ms.size() != reps) {
-            throw new IllegalStateException(name + ": expected " + reps + " repetitions, the receiver reported " + ms.size());
+        for (int r = 0; r < receivers; r++) {
+            List<Double> ms = perReceiver.get(r);
+            if (ms.size() != reps) {
+                throw new IllegalStateException(name + ": expected " + reps + " repetitions of receiver " + r
+                        + ", it reported " + ms.size());
+            }
+            perReceiver.set(r, new ArrayList<>(ms.subList(settings.rawWarmup(), ms.size())));
         }
-        return new ArrayList<>(ms.subList(settings.rawWarmup(), ms.size()));
+        return perReceiver;
     }
 
     private static List<String> concat(List<String> base, String... more) {

@@ -21,11 +21,13 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.MemberStatus;
@@ -112,6 +114,22 @@ public final class RoundCluster {
             return Behaviors.same();
         });
         return system.systemActorOf(behavior, "round-listener", Props.empty());
+    }
+
+    /**
+     * Hands every {@link ParameterShard.StepTimed} that the shards of {@code system} publish to
+     * {@code onTimed}, from one actor, so calls never overlap.
+     */
+    public static void shardTimings(ActorSystem<?> system, Consumer<ParameterShard.StepTimed> onTimed) {
+        Behavior<ParameterShard.StepTimed> behavior = Behaviors.setup(context -> {
+            context.getSystem().eventStream().tell(new EventStream.Subscribe<>(ParameterShard.StepTimed.class,
+                    context.getSelf()));
+            return Behaviors.receiveMessage(timed -> {
+                onTimed.accept(timed);
+                return Behaviors.same();
+            });
+        });
+        system.systemActorOf(behavior, "round-shard-timings", Props.empty());
     }
 
     /** Fails {@code failed} when a worker gives up; counts finished workers into {@code finished}. */

@@ -10,8 +10,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * When each round's milestones happened, in {@link System#nanoTime()} (CLOCK_MONOTONIC on Linux, so
  * stamps taken in different JVMs on one machine compare): a worker starting step s (its gradient
- * source is asked for the step's sums, which it has the moment it holds version s and the plan), and
- * the coordinator hearing that every shard applied step s. Thread-safe.
+ * source is asked for the step's sums, which it has the moment it holds version s and the plan), a
+ * shard having summed every chunk of step s (its {@code ParameterShard.StepTimed}), and the
+ * coordinator hearing that every shard applied step s. Thread-safe.
  *
  * <p>Child processes print the same events as lines ({@link #line}); the driver {@link #parse}s them.
  */
@@ -21,6 +22,7 @@ public final class RoundEvents {
 
     private final Map<Long, Long> completed = new ConcurrentHashMap<>();
     private final Map<Integer, Map<Long, Long>> started = new ConcurrentHashMap<>();
+    private final Map<Integer, Map<Long, Long>> gathered = new ConcurrentHashMap<>();
 
     public void stepStarted(int worker, long step, long nanos) {
         started.computeIfAbsent(worker, w -> new ConcurrentHashMap<>()).putIfAbsent(step, nanos);
@@ -28,6 +30,14 @@ public final class RoundEvents {
 
     public void stepCompleted(long step, long nanos) {
         completed.putIfAbsent(step, nanos);
+    }
+
+    public void stepGathered(int shard, long step, long nanos) {
+        gathered.computeIfAbsent(shard, w -> new ConcurrentHashMap<>()).putIfAbsent(step, nanos);
+    }
+
+    public static String gatheredLine(int shard, long step, long nanos) {
+        return PREFIX + "gathered " + shard + " " + step + " " + nanos;
     }
 
     public static String startedLine(int worker, long step, long nanos) {
@@ -48,6 +58,8 @@ public final class RoundEvents {
         switch (fields[0]) {
             case "started" -> stepStarted(Integer.parseInt(fields[1]), Long.parseLong(fields[2]), Long.parseLong(fields[3]));
             case "completed" -> stepCompleted(Long.parseLong(fields[1]), Long.parseLong(fields[2]));
+            case "gathered" -> stepGathered(Integer.parseInt(fields[1]), Long.parseLong(fields[2]),
+                    Long.parseLong(fields[3]));
             default -> {
                 return false;
             }
@@ -93,6 +105,64 @@ public final class RoundEvents {
             push.add((after - before - startOffset) / 1e6);
         }
         return new Rounds(round, push, pull);
+    }
+
+    /**
+     * Per node, per measured step: from the workers' mean start of s to the moment the last of the
+     * node's shards had summed every chunk of s. That is the span in which the node takes in its
+     * gradient bytes, counted from before the first of them is even encoded, so never too short.
+     *
+     * @param nodeOfShard the node hosting each shard
+     */
+    public Map<String, List<Double>> intakeMs(Map<Integer, String> nodeOfShard, long firstStep, long lastStep) {
+        Map<String, List<Double>> byNode = new TreeMap<>();
+        for (long s = firstStep; s <= lastStep; s++) {
+            double start = meanStart(s);
+            Map<String, Long> lastGathered = new TreeMap<>();
+            for (Map.Entry<Integer, String> shard : nodeOfShard.entrySet()) {
+                Long at = gathered.getOrDefault(shard.getKey(), Map.of()).get(s);
+                if (at == null) {
+                    throw new IllegalStateException("shard " + shard.getKey() + " recorded no gathering of step " + s);
+                }
+                lastGathered.merge(shard.getValue(), at, Math::max);
+            }
+            long step = s;
+            lastGathered.forEach((node, at) -> {
+                if (at < start) {
+                    throw new IllegalStateException(node + " gathered step " + step + " before the workers started it");
+                }
+                byNode.computeIfAbsent(node, n -> new ArrayList<>()).add((at - start) / 1e6);
+            });
+        }
+        return byNode;
+    }
+
+    private double meanStart(long step) {
+        if (started.isEmpty()) {
+            throw new IllegalStateException("no worker recorded a start");
+        }
+        double sum = 0;
+        for (Map.Entry<Integer, Map<Long, Long>> worker : started.entrySet()) {
+            Long start = worker.getValue().get(step);
+            if (start == null) {
+                throw new IllegalStateException("worker " + worker.getKey() + " recorded no start of step " + step);
+            }
+            sum += start;
+        }
+        return sum / started.size();
+    }
+
+    /** The completions of steps {@code firstStep - 1} to {@code lastStep}: the bounds of the measured rounds. */
+    public List<Long> roundBounds(long firstStep, long lastStep) {
+        List<Long> bounds = new ArrayList<>();
+        for (long s = firstStep - 1; s <= lastStep; s++) {
+            Long at = completed.get(s);
+            if (at == null) {
+                throw new IllegalStateException("no completion recorded for step " + s);
+            }
+            bounds.add(at);
+        }
+        return bounds;
     }
 
     /** Milliseconds per measured round, and the two parts of each. */

@@ -7,6 +7,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,8 +23,9 @@ import org.apache.pekko.cluster.typed.Cluster;
  * {@code larcps ps} and {@code larcps worker} start theirs, but with the instant gradient source:
  * <ul>
  *   <li>{@code --role coordinator --port P}: coordinator and ps roles; after the job prints each step's
- *       completion and where each shard ran, then exits;</li>
- *   <li>{@code --role ps --join P}: a ps node; runs until killed;</li>
+ *       completion, when its own shards gathered each step and where each shard ran, then exits;</li>
+ *   <li>{@code --role ps --join P}: a ps node; runs until killed, then prints when its shards gathered
+ *       each step;</li>
  *   <li>{@code --role worker --join P --worker W}: one worker actor; prints its step starts and exits
  *       when the job ends.</li>
  * </ul>
@@ -43,17 +45,19 @@ public final class RoundNode {
         Address seed = args.has("--join")
                 ? AddressFromURIString.parse("pekko://larcps@127.0.0.1:" + args.integer("--join", 0)) : null;
         FaultSampler faults = new FaultSampler();
+        List<String> gathered = Collections.synchronizedList(new ArrayList<>());
         if (role.equals("ps")) {
-            // A ps node runs until the driver stops it; its samples go out on the way down.
+            // A ps node runs until the driver stops it; its samples and timings go out on the way down.
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 faults.close();
                 faults.lines().forEach(System.out::println);
+                printAll(gathered);
                 System.out.flush();
             }));
         }
         int code = switch (role) {
-            case "coordinator" -> coordinator(settings, args.integer("--port", 0), psNodes);
-            case "ps" -> ps(seed, psNodes);
+            case "coordinator" -> coordinator(settings, args.integer("--port", 0), psNodes, gathered);
+            case "ps" -> ps(seed, psNodes, gathered);
             case "worker" -> worker(settings, seed, psNodes, args.integer("--worker", 0));
             default -> throw new IllegalArgumentException("--role must be coordinator, ps or worker, got '" + role + "'");
         };
@@ -65,9 +69,23 @@ public final class RoundNode {
         System.exit(code);
     }
 
-    private static int coordinator(RoundSettings settings, int port, int psNodes) throws Exception {
+    /** Keeps a line per step a shard of {@code system} gathered, to print after the rounds. */
+    private static void recordGathered(ActorSystem<?> system, List<String> lines) {
+        RoundCluster.shardTimings(system, timed -> lines.add(RoundEvents.gatheredLine(timed.shard(), timed.step(),
+                timed.gatheredNanos())));
+    }
+
+    private static void printAll(List<String> lines) {
+        synchronized (lines) {
+            lines.forEach(System.out::println);
+        }
+    }
+
+    private static int coordinator(RoundSettings settings, int port, int psNodes, List<String> gathered)
+            throws Exception {
         ActorSystem<Void> system = RoundCluster.startNode(port, List.of(ParameterServerNode.COORDINATOR_ROLE,
                 ParameterServerNode.PS_ROLE), psNodes, false, null);
+        recordGathered(system, gathered);
         try {
             RoundEvents events = new RoundEvents();
             CompletableFuture<Long> done = new CompletableFuture<>();
@@ -78,6 +96,7 @@ public final class RoundNode {
                 long at = step;
                 events.completedAt(step).ifPresent(nanos -> System.out.println(RoundEvents.completedLine(at, nanos)));
             }
+            printAll(gathered);
             Address self = Cluster.get(system).selfMember().address();
             Map<Integer, Address> placement = RoundCluster.placement(system);
             placement.forEach((shard, address) -> System.out.println(RoundEvents.PREFIX + "placement " + shard + " "
@@ -89,8 +108,9 @@ public final class RoundNode {
         }
     }
 
-    private static int ps(Address seed, int psNodes) throws Exception {
+    private static int ps(Address seed, int psNodes, List<String> gathered) throws Exception {
         ActorSystem<Void> system = RoundCluster.startNode(0, List.of(ParameterServerNode.PS_ROLE), psNodes, false, seed);
+        recordGathered(system, gathered);
         ParameterServerNode.start(system, Optional.empty(), system.ignoreRef());
         system.getWhenTerminated().toCompletableFuture().get();
         return 0;
@@ -102,7 +122,7 @@ public final class RoundNode {
                 seed);
         EventLoopGroup loops = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         RoundEvents events = new RoundEvents();
-        List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> lines = Collections.synchronizedList(new ArrayList<>());
         try {
             ParameterServerNode.start(system, Optional.empty(), system.ignoreRef());
             CompletableFuture<Void> finished = new CompletableFuture<>();

@@ -4,21 +4,28 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
  * The figures of a {@link RoundRun} against the targets:
  * <ul>
- *   <li>ingest per ps node = gradient bytes pushed to that node per round / mean round time, as a
- *       percentage of the raw loopback rate (one receiver, one connection per worker); target >= 80%;</li>
+ *   <li>ingest per ps node = gradient bytes pushed to that node per round / the node's intake time (the
+ *       workers' start of the step until the last of its shards has summed every chunk), as a
+ *       percentage of raw loopback for the same bytes: one discard receiver per shard, all taking in
+ *       their pushes at once, as the ps nodes do. Target >= 80%. When shards share a node, the node's
+ *       share of the one-receiver raw rate stands in. Also printed: the same bytes over the whole round,
+ *       against the whole raw rate (the figure of sessions 1 to 4);</li>
  *   <li>round vs bound, where bound = bytes moved per round (every worker pushes the model and pulls
- *       it back) / raw rate + the optimizer step over the larger shard's tensors; target <= 1.5x.</li>
+ *       it back) / raw rate (one receiver) + the optimizer step over the larger shard's tensors; target
+ *       <= 1.5x.</li>
  * </ul>
  * GB are 10^9 bytes.
  */
 public record RoundReport(RoundRun run, Summary round, Summary push, Summary pull, Summary rawBefore,
         Summary rawAfter, Summary raw, double rawGbPerS, Map<String, Long> bytesPerNode,
-        Map<String, Double> ingestGbPerS, List<Summary> optimizer, double movedBytes, double boundMs) {
+        Map<String, Summary> intakeMs, Map<String, Double> ingestGbPerS, List<Summary> optimizer, double movedBytes,
+        double boundMs) {
 
     public static final double INGEST_TARGET = 0.80;
     public static final double BOUND_TARGET = 1.5;
@@ -34,20 +41,73 @@ public record RoundReport(RoundRun run, Summary round, Summary push, Summary pul
             String node = run.nodeOfShard().getOrDefault(shard, "?");
             bytesPerNode.merge(node, run.workers() * run.shardBytes().get(shard), Long::sum);
         }
+        Map<String, Summary> intake = new TreeMap<>();
+        run.intakeMs().forEach((node, ms) -> intake.put(node, Summary.of(ms)));
         Map<String, Double> ingest = new TreeMap<>();
-        bytesPerNode.forEach((node, bytes) -> ingest.put(node, bytes / (round.mean() / 1e3) / 1e9));
+        bytesPerNode.forEach((node, bytes) -> ingest.put(node, intake.containsKey(node)
+                ? bytes / (intake.get(node).mean() / 1e3) / 1e9 : Double.NaN));
         List<Summary> optimizer = run.optimizerMs().stream().map(Summary::of).toList();
         double slowestShare = optimizer.stream().mapToDouble(Summary::median).max().orElse(0);
         double moved = 2.0 * run.workers() * run.modelBytes();
         double boundMs = moved / (rawGbPerS * 1e9) * 1e3 + slowestShare;
         return new RoundReport(run, round, Summary.of(run.pushMs()), Summary.of(run.pullMs()),
-                Summary.of(run.rawBeforeMs()), Summary.of(run.rawAfterMs()), raw, rawGbPerS, bytesPerNode, ingest,
-                optimizer, moved, boundMs);
+                Summary.of(run.rawBeforeMs()), Summary.of(run.rawAfterMs()), raw, rawGbPerS, bytesPerNode, intake,
+                ingest, optimizer, moved, boundMs);
     }
 
-    /** Ingest of the node with the lowest rate, as a fraction of raw. */
+    /** The raw rate that falls to a node's pushes when every node takes in its own at once: its share of the bytes. */
+    public double rawShareGbPerS(String node) {
+        return rawGbPerS * bytesPerNode.get(node) / run.rawBytesPerRep();
+    }
+
+    /** The shard a node hosts, when it hosts exactly one; empty otherwise. */
+    private Optional<Integer> onlyShardOf(String node) {
+        List<Integer> shards = run.nodeOfShard().entrySet().stream().filter(e -> e.getValue().equals(node))
+                .map(Map.Entry::getKey).toList();
+        return shards.size() == 1 ? Optional.of(shards.get(0)) : Optional.empty();
+    }
+
+    /** Raw GB/s of the receiver that stood for shard {@code shard} while every shard's receiver ran. */
+    public double rawPerShardGbPerS(int shard) {
+        return run.workers() * run.shardBytes().get(shard) / (Summary.of(run.rawPerShardMs().get(shard)).mean() / 1e3)
+                / 1e9;
+    }
+
+    /**
+     * Raw for a node's own bytes: its shard's receiver in the one-receiver-per-shard measurement, or,
+     * when it hosts several shards or that was not measured, its share of the one-receiver rate.
+     */
+    public double rawForNodeGbPerS(String node) {
+        return hasOwnRaw(node) ? rawPerShardGbPerS(onlyShardOf(node).orElseThrow()) : rawShareGbPerS(node);
+    }
+
+    /** Whether a node's bytes had a raw receiver of their own: it hosts one shard, and that was measured. */
+    private boolean hasOwnRaw(String node) {
+        return onlyShardOf(node).isPresent() && run.rawPerShardMs() != null
+                && run.rawPerShardMs().size() == run.shards();
+    }
+
+    /** A node's ingest as a fraction of raw for its bytes; NaN if the node's intake was not recorded. */
+    public double ingestFraction(String node) {
+        return ingestGbPerS.get(node) / rawForNodeGbPerS(node);
+    }
+
+    /** Ingest of the node that fell furthest below raw for its bytes; NaN (a miss) when a node is unrecorded. */
     public double worstIngestFraction() {
-        return ingestGbPerS.values().stream().mapToDouble(Double::doubleValue).min().orElse(0) / rawGbPerS;
+        double worst = Double.POSITIVE_INFINITY;
+        for (String node : bytesPerNode.keySet()) {
+            double fraction = ingestFraction(node);
+            if (Double.isNaN(fraction)) {
+                return Double.NaN;
+            }
+            worst = Math.min(worst, fraction);
+        }
+        return bytesPerNode.isEmpty() ? Double.NaN : worst;
+    }
+
+    /** A node's pushed bytes over the mean whole round, as a fraction of the whole raw rate. */
+    public double perRoundIngestFraction(String node) {
+        return bytesPerNode.get(node) / (round.mean() / 1e3) / 1e9 / rawGbPerS;
     }
 
     public double boundRatio() {
@@ -55,14 +115,18 @@ public record RoundReport(RoundRun run, Summary round, Summary push, Summary pul
     }
 
     public boolean ingestPasses() {
-        return worstIngestFraction() >= INGEST_TARGET;
+        double worst = worstIngestFraction();
+        return !Double.isNaN(worst) && worst >= INGEST_TARGET;
     }
 
     public boolean boundPasses() {
         return boundRatio() <= BOUND_TARGET;
     }
 
-    /** The most ingest per node could reach if every round ran exactly at the bound (bytes moved at raw speed). */
+    /**
+     * The most the per-round figure ({@link #perRoundIngestFraction}) could reach if every round ran
+     * exactly at the bound (bytes moved at raw speed).
+     */
     public double ingestCeilingFraction() {
         long most = bytesPerNode.values().stream().mapToLong(Long::longValue).max().orElse(0);
         return most / (boundMs / 1e3) / 1e9 / rawGbPerS;
@@ -86,10 +150,25 @@ public record RoundReport(RoundRun run, Summary round, Summary push, Summary pul
         line(out, "raw loopback          %.2f GB/s (1 discard receiver, %d connections, 4 MiB frames, %.1f MB per rep;"
                 + " before %.2f, after %.2f GB/s; ms per rep %s)", rawGbPerS, run.workers(), run.rawBytesPerRep() / 1e6,
                 rate(rawBefore), rate(rawAfter), raw.describe("%.1f"));
-        bytesPerNode.forEach((node, bytes) -> line(out, "ingest, %-14s %.3f GB/s (%.1f MB pushed to it per round) = %.1f%%"
-                + " of raw", node, ingestGbPerS.get(node), bytes / 1e6, 100 * ingestGbPerS.get(node) / rawGbPerS));
-        bytesPerNode.forEach((node, bytes) -> line(out, "  over start->applied, %-14s %.3f GB/s = %.1f%% of raw (diagnostic)",
-                node, bytes / (push.mean() / 1e3) / 1e9, 100 * bytes / (push.mean() / 1e3) / 1e9 / rawGbPerS));
+        if (run.rawPerShardMs() != null) {
+            for (int shard = 0; shard < run.rawPerShardMs().size(); shard++) {
+                line(out, "raw, shard %d's bytes  %.3f GB/s (its own discard receiver, while every shard's ran; %.1f MB"
+                        + " per rep; ms per rep %s)", shard, rawPerShardGbPerS(shard),
+                        run.workers() * run.shardBytes().get(shard) / 1e6,
+                        Summary.of(run.rawPerShardMs().get(shard)).describe("%.1f"));
+            }
+        }
+        bytesPerNode.forEach((node, bytes) -> line(out, "ingest, %-14s %.3f GB/s = %.1f MB pushed to it / %s ms of intake"
+                + " (workers' start -> its shards have summed every chunk) = %.1f%% of raw for its bytes (%.3f GB/s, %s)",
+                node, ingestGbPerS.get(node), bytes / 1e6,
+                intakeMs.containsKey(node) ? intakeMs.get(node).describe("%.1f") : "none recorded",
+                100 * ingestFraction(node), rawForNodeGbPerS(node), hasOwnRaw(node) ? String.format(Locale.ROOT,
+                        "its shard's receiver; its share of the one-receiver rate would be %.3f GB/s",
+                        rawShareGbPerS(node)) : "its share of the one-receiver rate"));
+        bytesPerNode.forEach((node, bytes) -> line(out, "  per round, %-14s %.3f GB/s (%.1f MB over the mean round) = %.1f%%"
+                + " of the whole raw rate (diagnostic; at the bound itself it would be %.1f%%)", node,
+                bytes / (round.mean() / 1e3) / 1e9, bytes / 1e6, 100 * perRoundIngestFraction(node),
+                100 * ingestCeilingFraction()));
         for (int shard = 0; shard < optimizer.size(); shard++) {
             line(out, "optimizer, shard %d     %s ms over %.1f MB (LayerwiseOptimizer, apex LARC + momentum)", shard,
                     optimizer.get(shard).describe("%.1f"), run.shardBytes().get(shard) / 1e6);
@@ -114,14 +193,59 @@ public record RoundReport(RoundRun run, Summary round, Summary push, Summary pul
                     String.format(Locale.ROOT, "%s %.0f (%.0f MB)", process, count, count * 4096 / 1e6)));
             line(out, "minor page faults per round (diagnostic; 4 KiB of first-touched memory each): %s", faults);
         }
+        kdamondLines(out);
         line(out, "bound                 %.1f ms = %.1f MB / %.2f GB/s + %.1f ms (slower shard's optimizer median)", boundMs,
                 movedBytes / 1e6, rawGbPerS, boundMs - movedBytes / (rawGbPerS * 1e9) * 1e3);
-        line(out, "TARGET ingest >= %.0f%% of raw: %s (%.1f%% on the slower node; at the bound itself it would be %.1f%%)",
-                100 * INGEST_TARGET, ingestPasses() ? "PASS" : "MISS", 100 * worstIngestFraction(),
-                100 * ingestCeilingFraction());
+        line(out, "TARGET ingest >= %.0f%% of raw: %s (%.1f%% on the slower node, over its intake)",
+                100 * INGEST_TARGET, ingestPasses() ? "PASS" : "MISS", 100 * worstIngestFraction());
         line(out, "TARGET round <= %.1fx bound: %s (%.2fx: %.1f ms vs %.1f ms)", BOUND_TARGET,
                 boundPasses() ? "PASS" : "MISS", boundRatio(), round.mean(), boundMs);
         return out.toString();
+    }
+
+    /** A round with at least this much DAMON CPU time had a DAMON pass in it. */
+    public static final double KDAMOND_PASS_MS = 5.0;
+
+    /** Indices of the measured rounds without a DAMON pass; all of them when DAMON was not watched. */
+    public List<Integer> roundsWithoutKdamond() {
+        List<Integer> quiet = new ArrayList<>();
+        for (int i = 0; i < run.roundMs().size(); i++) {
+            if (run.kdamondMs() == null || run.kdamondMs().isEmpty() || run.kdamondMs().get(i) < KDAMOND_PASS_MS) {
+                quiet.add(i);
+            }
+        }
+        return quiet;
+    }
+
+    private void kdamondLines(StringBuilder out) {
+        List<Double> kdamond = run.kdamondMs();
+        if (kdamond == null || kdamond.isEmpty()) {
+            return;
+        }
+        line(out, "kdamond               %.1f ms of CPU per round (DAMON's page-access sampling, a kernel thread of this"
+                + " VM, not larc-ps; diagnostic)", kdamond.stream().mapToDouble(Double::doubleValue).average().orElse(0));
+        List<Integer> quiet = roundsWithoutKdamond();
+        List<Double> busyRounds = new ArrayList<>();
+        List<Double> quietRounds = new ArrayList<>();
+        for (int i = 0; i < run.roundMs().size(); i++) {
+            (quiet.contains(i) ? quietRounds : busyRounds).add(run.roundMs().get(i));
+        }
+        if (busyRounds.isEmpty() || quietRounds.isEmpty()) {
+            return;
+        }
+        StringBuilder ingest = new StringBuilder();
+        for (Map.Entry<String, Long> node : bytesPerNode.entrySet()) {
+            List<Double> intake = run.intakeMs().get(node.getKey());
+            if (intake != null && intake.size() == run.roundMs().size()) {
+                double mean = quiet.stream().mapToDouble(intake::get).average().orElse(Double.NaN);
+                ingest.append(String.format(Locale.ROOT, ", %s ingest %.1f%%", node.getKey(),
+                        100 * node.getValue() / (mean / 1e3) / 1e9 / rawForNodeGbPerS(node.getKey())));
+            }
+        }
+        double quietMean = Summary.of(quietRounds).mean();
+        line(out, "  rounds with a DAMON pass (>= %.0f ms of it): %d of %d, mean %.1f ms; the other %d: mean %.1f ms"
+                + " = %.2fx bound%s", KDAMOND_PASS_MS, busyRounds.size(), run.roundMs().size(),
+                Summary.of(busyRounds).mean(), quietRounds.size(), quietMean, quietMean / boundMs, ingest);
     }
 
     private static double median(Map<String, List<List<Double>>> work, String part, int shard) {

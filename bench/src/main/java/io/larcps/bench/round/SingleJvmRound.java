@@ -56,6 +56,13 @@ public final class SingleJvmRound {
                 settings.optimizerWarmup(), settings.optimizerReps());
         log("raw loopback (before)");
         List<Double> rawBefore = raw(settings, elements, frames, inFlight);
+        log("raw loopback, one receiver per shard at once");
+        List<List<Double>> rawPerShard = new ArrayList<>();
+        for (List<Double> ms : RawLoopback.inProcess(settings.workers(), RawLoopback.framesPerReceiver(elements,
+                settings.shards(), frames.chunkBytes()), settings.rawWarmup() + settings.rawReps(), inFlight,
+                frames.chunkBytes(), 2 * Runtime.getRuntime().availableProcessors(), 2)) {
+            rawPerShard.add(new ArrayList<>(ms.subList(settings.rawWarmup(), ms.size())));
+        }
 
         log("forming the cluster");
         RoundEvents events = new RoundEvents();
@@ -68,6 +75,8 @@ public final class SingleJvmRound {
             ActorSystem<Void> coordinator = RoundCluster.startNode(0, List.of(ParameterServerNode.COORDINATOR_ROLE,
                     ParameterServerNode.PS_ROLE), psNodes, true, null);
             systems.add(coordinator);
+            RoundCluster.shardTimings(coordinator, timed -> events.stepGathered(timed.shard(), timed.step(),
+                    timed.gatheredNanos()));
             Address seed = Cluster.get(coordinator).selfMember().address();
             CompletableFuture<Long> done = new CompletableFuture<>();
             ParameterServerNode.start(coordinator, Optional.of(RoundCluster.job(settings.workers(), settings.shards(),
@@ -75,6 +84,8 @@ public final class SingleJvmRound {
             for (int i = 1; i < psNodes; i++) {
                 ActorSystem<Void> ps = RoundCluster.startNode(0, List.of(ParameterServerNode.PS_ROLE), psNodes, true, seed);
                 systems.add(ps);
+                RoundCluster.shardTimings(ps, timed -> events.stepGathered(timed.shard(), timed.step(),
+                        timed.gatheredNanos()));
                 ParameterServerNode.start(ps, Optional.empty(), ps.ignoreRef());
             }
             RoundCluster.awaitUp(coordinator, psNodes);
@@ -109,6 +120,7 @@ public final class SingleJvmRound {
         List<Double> rawAfter = raw(settings, elements, frames, inFlight);
 
         RoundEvents.Rounds rounds = events.rounds(settings.warmup(), settings.steps() - 1);
+        Map<String, List<Double>> intakeMs = events.intakeMs(nodeOfShard, settings.warmup(), settings.steps() - 1);
         Map<String, Double> faultsPerRound = new TreeMap<>();
         faultsPerRound.put("single JVM", FaultSampler.faultsBetween(faults.samples(),
                 events.completedAt(settings.warmup() - 1).orElseThrow(), events.completedAt(settings.steps() - 1)
@@ -119,8 +131,9 @@ public final class SingleJvmRound {
         }
         return new RoundRun("single JVM (coordinator+ps, ps and worker ActorSystems in one JVM)", settings.workers(),
                 settings.shards(), ModelLayout.bytes(layout), bytes, nodeOfShard, rounds.roundMs(), rounds.pushMs(),
-                rounds.pullMs(), rawBefore, rawAfter, settings.workers() * ModelLayout.bytes(layout), timings.optimizerMs(),
-                timings.parts(), faultsPerRound, "");
+                rounds.pullMs(), intakeMs, rawBefore, rawAfter, rawPerShard,
+                settings.workers() * ModelLayout.bytes(layout), timings.optimizerMs(), timings.parts(), faultsPerRound,
+                events.roundBounds(settings.warmup(), settings.steps() - 1), List.of(), "");
     }
 
     /** Raw loopback with the data plane's thread counts: 2 client loops (as the launcher), 2 x cores server loops. */

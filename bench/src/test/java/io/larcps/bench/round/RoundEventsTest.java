@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class RoundEventsTest {
@@ -35,6 +37,24 @@ class RoundEventsTest {
         assertThat(rounds.pullMs()).containsExactly(1.0);
         assertThat(rounds.pushMs()).containsExactly(3.0);
         assertThat(events.completedAt(1)).contains(5_000_000L);
+    }
+
+    @Test
+    void aNodesIntakeRunsFromTheWorkersMeanStartToTheLastOfItsShardsGathering() {
+        RoundEvents events = new RoundEvents();
+        events.stepStarted(0, 1, 10_000_000L);
+        events.stepStarted(1, 1, 20_000_000L);
+        events.stepGathered(0, 1, 60_000_000L);
+        events.stepGathered(1, 1, 75_000_000L);
+        assertThat(events.parse(RoundEvents.gatheredLine(2, 1, 95_000_000L))).isTrue();
+        Map<String, List<Double>> intake = events.intakeMs(Map.of(0, "a", 1, "a", 2, "b"), 1, 1);
+        assertThat(intake.get("a")).singleElement().satisfies(ms -> assertThat(ms).isCloseTo(60.0, within(1e-9)));
+        assertThat(intake.get("b")).singleElement().satisfies(ms -> assertThat(ms).isCloseTo(80.0, within(1e-9)));
+        assertThatThrownBy(() -> events.intakeMs(Map.of(3, "c"), 1, 1)).hasMessageContaining("shard 3");
+        events.stepStarted(0, 2, 50_000_000L);
+        events.stepStarted(1, 2, 50_000_000L);
+        events.stepGathered(0, 2, 40_000_000L);
+        assertThatThrownBy(() -> events.intakeMs(Map.of(0, "a"), 2, 2)).hasMessageContaining("before the workers");
     }
 
     @Test

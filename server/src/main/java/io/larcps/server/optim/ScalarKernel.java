@@ -79,6 +79,19 @@ public final class ScalarKernel implements UpdateKernel {
     }
 
     @Override
+    public boolean copyFiniteLittleEndian(ByteBuffer source, int sourceByteOffset, float[] target, int targetOffset,
+            int count) {
+        ByteBuffer le = source.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        boolean finite = true;
+        for (int i = 0; i < count; i++) {
+            float value = le.getFloat(sourceByteOffset + 4 * i);
+            target[targetOffset + i] = value;
+            finite &= Float.isFinite(value);
+        }
+        return finite;
+    }
+
+    @Override
     public String name() {
         return "scalar";
     }

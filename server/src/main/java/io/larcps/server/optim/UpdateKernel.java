@@ -52,6 +52,14 @@ public interface UpdateKernel {
     /** Whether every one of {@code count} little-endian floats is finite (no NaN, no infinity). */
     boolean allFiniteLittleEndian(ByteBuffer source, int sourceByteOffset, int count);
 
+    /**
+     * Copies {@code count} little-endian floats into {@code target[targetOffset ..]} and says whether
+     * every one was finite, reading the source once: a check followed by a copy reads a received
+     * gradient twice, and the shard's intake is bound by memory traffic it shares with the socket
+     * copies. When the answer is false, the target range holds whatever was read and must not be used.
+     */
+    boolean copyFiniteLittleEndian(ByteBuffer source, int sourceByteOffset, float[] target, int targetOffset, int count);
+
     /** A short name for logs and benchmarks. */
     String name();
 }

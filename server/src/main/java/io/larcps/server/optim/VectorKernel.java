@@ -154,6 +154,30 @@ final class VectorKernel implements UpdateKernel {
     }
 
     @Override
+    public boolean copyFiniteLittleEndian(ByteBuffer source, int sourceByteOffset, float[] target, int targetOffset,
+            int count) {
+        int vectorEnd = SPECIES.loopBound(count);
+        // x * 0 is 0 for every finite x and NaN for NaN and the infinities, and a NaN stays in a sum:
+        // one fused multiply-add per vector carries the verdict without a branch in the loop.
+        FloatVector zero = FloatVector.zero(SPECIES);
+        FloatVector poison = zero;
+        int i = 0;
+        for (; i < vectorEnd; i += LANES) {
+            FloatVector v = FloatVector.fromByteBuffer(SPECIES, source, sourceByteOffset + 4 * i, ByteOrder.LITTLE_ENDIAN);
+            v.intoArray(target, targetOffset + i);
+            poison = v.fma(zero, poison);
+        }
+        boolean finite = poison.test(VectorOperators.IS_FINITE).allTrue();
+        ByteBuffer le = source.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        for (; i < count; i++) {
+            float value = le.getFloat(sourceByteOffset + 4 * i);
+            target[targetOffset + i] = value;
+            finite &= Float.isFinite(value);
+        }
+        return finite;
+    }
+
+    @Override
     public String name() {
         return "vector-" + SPECIES.vectorBitSize();
     }

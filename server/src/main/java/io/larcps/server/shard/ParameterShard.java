@@ -22,6 +22,7 @@ import java.util.Map;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -80,6 +81,17 @@ public final class ParameterShard extends AbstractBehavior<ParameterShard.Comman
             ActorRef<TrainingCoordinator.Command> coordinator) implements Command, ControlMessage {
     }
 
+    /**
+     * Published on this node's event stream each time a lane applies a step: when the step's first
+     * gradient chunk reached the shard, when its last one was summed and when the optimizer was done,
+     * all in this JVM's {@link System#nanoTime()}, and the gradient bytes taken in. For metrics and the
+     * round benchmark, which compares a node's intake with raw loopback (docs/performance.md);
+     * nothing in larc-ps waits for it.
+     */
+    public record StepTimed(String jobId, int shard, int lane, long step, long gradientBytes, long firstChunkNanos,
+            long gatheredNanos, long appliedNanos) {
+    }
+
     /** The lane of a synchronous job: every worker's pushes meet in one step. */
     public static final int ALL_WORKERS = -1;
 
@@ -97,6 +109,8 @@ public final class ParameterShard extends AbstractBehavior<ParameterShard.Comman
         StepAggregator collecting;
         final ContributionArrays arrays = new ContributionArrays();
         final List<ReceiveFrame> early = new ArrayList<>();
+        /** When the first chunk of the step at {@link #clock} arrived; 0 before it did. */
+        long firstChunkNanos;
     }
 
     private final String entityId;
@@ -338,6 +352,9 @@ public final class ParameterShard extends AbstractBehavior<ParameterShard.Comman
         long step = command.frame().header().getStep();
         int key = laneOf(command.frame().header().getSenderRank());
         Lane lane = lane(key);
+        if (step == lane.clock && lane.firstChunkNanos == 0) {
+            lane.firstChunkNanos = System.nanoTime();
+        }
         if (!seeded) {
             refuse(command, ErrorCode.FUTURE_STEP, "shard " + entityId + " has no initial weights yet");
         } else if (step < lane.clock) {
@@ -366,17 +383,22 @@ public final class ParameterShard extends AbstractBehavior<ParameterShard.Comman
         if (lane.plan == null || !lane.collecting.isComplete()) {
             return;
         }
+        long gathered = System.nanoTime();
         List<Double> factors = tensors.apply(lane.collecting, optimizer, lane.plan.getLearningRate());
+        long step = lane.plan.getStep();
+        StepTimed timed = new StepTimed(spec.jobId(), spec.shard(), key, step, lane.collecting.admittedBytes(),
+                lane.firstChunkNanos, gathered, System.nanoTime());
         int poisoned = lane.collecting.poisonedContributions();
         lane.collecting = null;
-        long step = lane.plan.getStep();
         lane.plan = null;
         lane.clock = step + 1;
+        lane.firstChunkNanos = 0;
         applied++;
         // Told before the pulls are answered, so the coordinator plans the next step while the
         // weights are encoded and sent.
         coordinator.tell(new TrainingCoordinator.StepApplied(spec.jobId(), spec.shard(), key, step, poisoned,
                 spec.tensorIds(), factors));
+        getContext().getSystem().eventStream().tell(new EventStream.Publish<>(timed));
         answerPendingPulls();
     }
 

@@ -3,7 +3,6 @@ package io.larcps.server.shard;
 import io.larcps.proto.control.DType;
 import io.larcps.proto.data.ErrorCode;
 import io.larcps.proto.data.FrameHeader;
-import io.larcps.proto.frame.FloatBodies;
 import io.larcps.server.optim.UpdateKernel;
 import io.netty.buffer.ByteBuf;
 import java.util.Arrays;
@@ -49,6 +48,7 @@ final class StepAggregator {
     private final ContributionArrays arrays;
     private int incompleteTensors;
     private int poisonedContributions;
+    private long admittedBytes;
 
     /**
      * @param participantRanks the step's participants, ascending: the summation order
@@ -124,12 +124,17 @@ final class StepAggregator {
         contribution.cover(header.getChunkOffset(), header.getChunkLength());
         samplesByRank.put(header.getSenderRank(), header.getSampleCount());
         contribution.sampleCount = header.getSampleCount();
-        boolean finite = LittleEndianFloats.allFinite(body, kernel);
-        if (finite && !contribution.poisoned) {
+        admittedBytes += body.readableBytes();
+        boolean finite;
+        if (contribution.poisoned) {
+            // Left out of the sum already; only the verdict for the sender is wanted.
+            finite = LittleEndianFloats.allFinite(body, kernel);
+        } else {
             if (contribution.values == null) {
                 contribution.values = arrays.take(tensor.id, tensor.size);
             }
-            FloatBodies.read(body, contribution.values, Math.toIntExact(header.getChunkOffset()));
+            finite = LittleEndianFloats.copyIfFinite(body, contribution.values, Math.toIntExact(header.getChunkOffset()),
+                    kernel);
         }
         if (!finite && !contribution.poisoned) {
             contribution.poisoned = true;
@@ -173,6 +178,11 @@ final class StepAggregator {
     /** Samples behind a tensor's sum: the divisor that turns it into a mean. */
     long samples(int tensorId) {
         return tensors.get(tensorId).samples;
+    }
+
+    /** Body bytes of every chunk that passed the header checks, finite or not: what the step took in. */
+    long admittedBytes() {
+        return admittedBytes;
     }
 
     /** Contributions left out of the step because they held NaN or infinity. */

@@ -124,4 +124,43 @@ class UpdateKernelTest {
             }
         }
     }
+
+    @Test
+    void aCheckedCopyCopiesEveryFloatAndSaysWhetherAllWereFinite() {
+        int count = 1037;
+        int byteOffset = 12;
+        float[] values = LayerwiseOptimizerTest.gaussian(new java.util.Random(5), count, 1.0);
+        ByteBuffer direct = ByteBuffer.allocateDirect(byteOffset + 4 * count).order(ByteOrder.BIG_ENDIAN);
+        ByteBuffer le = direct.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < count; i++) {
+            le.putFloat(byteOffset + 4 * i, values[i]);
+        }
+        for (UpdateKernel kernel : new UpdateKernel[] {scalar, vector}) {
+            float[] target = new float[count + 3];
+            assertThat(kernel.copyFiniteLittleEndian(direct, byteOffset, target, 3, count)).as(kernel.name()).isTrue();
+            assertThat(java.util.Arrays.copyOfRange(target, 3, count + 3)).as(kernel.name()).containsExactly(values);
+            assertThat(target[0]).isZero();
+            assertThat(direct.order()).isEqualTo(ByteOrder.BIG_ENDIAN);
+        }
+        for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+            // in the vector part, in the tail, first and last
+            for (int position : new int[] {0, 7, 8, 1000, count - 1}) {
+                float old = le.getFloat(byteOffset + 4 * position);
+                le.putFloat(byteOffset + 4 * position, bad);
+                for (UpdateKernel kernel : new UpdateKernel[] {scalar, vector}) {
+                    assertThat(kernel.copyFiniteLittleEndian(direct, byteOffset, new float[count], 0, count))
+                            .as("%s: %s at %d", kernel.name(), bad, position).isFalse();
+                }
+                le.putFloat(byteOffset + 4 * position, old);
+            }
+        }
+        // Negative zeros and the extremes are finite.
+        for (float edge : new float[] {-0f, Float.MAX_VALUE, -Float.MAX_VALUE, Float.MIN_VALUE}) {
+            le.putFloat(byteOffset, edge);
+            for (UpdateKernel kernel : new UpdateKernel[] {scalar, vector}) {
+                assertThat(kernel.copyFiniteLittleEndian(direct, byteOffset, new float[count], 0, count))
+                        .as("%s: %s", kernel.name(), edge).isTrue();
+            }
+        }
+    }
 }

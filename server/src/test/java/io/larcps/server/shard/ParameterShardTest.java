@@ -27,6 +27,7 @@ import java.util.List;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -161,6 +162,37 @@ class ParameterShardTest {
         float[][] weights = reassemble(peer.takeChunks(4), 1);
         assertThat(weights[4]).containsExactly(expected.weights());
         assertThat(weights[9]).containsExactly(1f, 1.75f, 0.25f);
+    }
+
+    @Test
+    void eachAppliedStepIsPublishedWithTheBytesItTookInAndWhen() {
+        TestProbe<ParameterShard.StepTimed> timings = KIT.createTestProbe();
+        KIT.system().eventStream().tell(new EventStream.Subscribe<>(ParameterShard.StepTimed.class, timings.getRef()));
+        try {
+            seed();
+            long before = System.nanoTime();
+            plan(0, 0.4, 0, 1);
+            for (int rank = 0; rank < 2; rank++) {
+                send(FrameKind.GRADIENT_PUSH, 0, rank, 4, new float[10], 8);
+                send(FrameKind.GRADIENT_PUSH, 0, rank, 9, new float[3], 8);
+            }
+            // Refused before it is taken in: not counted.
+            send(FrameKind.GRADIENT_PUSH, 3, 0, 4, new float[10], 8);
+            coordinator.expectMessageClass(TrainingCoordinator.StepApplied.class);
+
+            ParameterShard.StepTimed timed = timings.expectMessageClass(ParameterShard.StepTimed.class);
+            assertThat(timed.jobId()).isEqualTo("job");
+            assertThat(timed.shard()).isEqualTo(1);
+            assertThat(timed.lane()).isEqualTo(ParameterShard.ALL_WORKERS);
+            assertThat(timed.step()).isZero();
+            assertThat(timed.gradientBytes()).isEqualTo(2 * (10 + 3) * Float.BYTES);
+            assertThat(timed.firstChunkNanos()).isGreaterThanOrEqualTo(before);
+            assertThat(timed.gatheredNanos()).isGreaterThanOrEqualTo(timed.firstChunkNanos());
+            assertThat(timed.appliedNanos()).isGreaterThanOrEqualTo(timed.gatheredNanos());
+            timings.expectNoMessage(Duration.ofMillis(100));
+        } finally {
+            KIT.system().eventStream().tell(new EventStream.Unsubscribe<>(timings.getRef()));
+        }
     }
 
     /** One single-worker step of {@code gradient} at rate 0.4; returns the weights of the next version. */

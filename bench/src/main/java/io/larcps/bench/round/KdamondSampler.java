@@ -1,0 +1,111 @@
+package io.larcps.bench.round;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Samples the CPU time of the kernel's DAMON threads ({@code kdamond.*}) every {@value #PERIOD_MS} ms,
+ * from the driver's JVM, which is idle while rounds run. On this VM a DAMON context samples page
+ * accesses over all physical memory every 500 ms; a profile of the processes run (perf, 2026-11-28)
+ * found each pass taking 50 to 90 ms of one core, almost all in {@code ptep_test_and_clear_young},
+ * and every round it fell in took about 100 ms longer. It is not larc-ps's and the benchmark leaves
+ * it alone, but says how much of it each measured round had.
+ *
+ * <p>Reads {@code /proc/PID/schedstat}, whose first field is the thread's time on a CPU in ns.
+ */
+public final class KdamondSampler implements AutoCloseable {
+    static final long PERIOD_MS = 10;
+
+    private final List<Path> threads;
+    private final List<long[]> samples = new ArrayList<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    public KdamondSampler() {
+        this.threads = find();
+        thread = new Thread(() -> {
+            while (running) {
+                sample();
+                try {
+                    Thread.sleep(PERIOD_MS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "kdamond-sampler");
+        thread.setDaemon(true);
+        if (!threads.isEmpty()) {
+            thread.start();
+        }
+    }
+
+    /** Whether this machine runs DAMON at all. */
+    public boolean present() {
+        return !threads.isEmpty();
+    }
+
+    private static List<Path> find() {
+        List<Path> found = new ArrayList<>();
+        try (DirectoryStream<Path> processes = Files.newDirectoryStream(Path.of("/proc"), "[0-9]*")) {
+            for (Path process : processes) {
+                try {
+                    if (Files.readString(process.resolve("comm")).startsWith("kdamond")) {
+                        found.add(process.resolve("schedstat"));
+                    }
+                } catch (IOException gone) {
+                    // The process ended while we looked: not a kernel daemon.
+                }
+            }
+        } catch (IOException e) {
+            return List.of();
+        }
+        return found;
+    }
+
+    private void sample() {
+        long cpuNanos = 0;
+        for (Path schedstat : threads) {
+            try {
+                cpuNanos += Long.parseLong(Files.readString(schedstat).trim().split("\\s+")[0]);
+            } catch (IOException | RuntimeException e) {
+                return;
+            }
+        }
+        long now = System.nanoTime();
+        synchronized (samples) {
+            samples.add(new long[] {now, cpuNanos});
+        }
+    }
+
+    /**
+     * Milliseconds of DAMON CPU time in each interval between consecutive {@code boundaries}
+     * (System.nanoTime stamps); empty when DAMON does not run here.
+     */
+    public List<Double> cpuMsBetween(List<Long> boundaries) {
+        List<long[]> copy;
+        synchronized (samples) {
+            copy = new ArrayList<>(samples);
+        }
+        List<Double> ms = new ArrayList<>();
+        if (threads.isEmpty()) {
+            return ms;
+        }
+        for (int i = 1; i < boundaries.size(); i++) {
+            ms.add(Stamped.between(copy, boundaries.get(i - 1), boundaries.get(i)) / 1e6);
+        }
+        return ms;
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        if (!threads.isEmpty()) {
+            sample();
+        }
+    }
+}
