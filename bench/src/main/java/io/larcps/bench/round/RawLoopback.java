@@ -173,16 +173,32 @@ public final class RawLoopback {
      */
     public static List<Double> inProcess(int senders, int[] frames, int reps, long maxInFlight, int chunkBytes,
             int receiverThreads, int senderThreads) throws Exception {
-        return inProcess(senders, List.of(frames), reps, maxInFlight, chunkBytes, receiverThreads, senderThreads).get(0);
+        return inProcess(senders, List.of(frames), reps, maxInFlight, chunkBytes, receiverThreads, senderThreads)
+                .msPerReceiver().get(0);
+    }
+
+    /**
+     * What a raw run measured: per receiver, milliseconds per repetition; and the System.nanoTime
+     * bounds of the repetitions (each one's common start, then the end of the last).
+     */
+    public record Timed(List<List<Double>> msPerReceiver, List<Long> boundsNanos) {
+        /** The same without the first {@code warmup} repetitions. */
+        public Timed measured(int warmup) {
+            List<List<Double>> ms = new ArrayList<>();
+            for (List<Double> receiver : msPerReceiver) {
+                ms.add(new ArrayList<>(receiver.subList(warmup, receiver.size())));
+            }
+            return new Timed(ms, new ArrayList<>(boundsNanos.subList(warmup, boundsNanos.size())));
+        }
     }
 
     /**
      * Several receivers at once in this JVM, as several ps nodes: every sender connects to every
      * receiver and sends it {@code framesPerReceiver.get(r)} per repetition, within an equal part of
      * {@code maxInFlight} per connection. Each receiver has its own {@code receiverThreads} event loops
-     * and clocks its own repetitions. @return per receiver, milliseconds per repetition
+     * and all share one repetition clock ({@link RawReceiver.Clock}).
      */
-    public static List<List<Double>> inProcess(int senders, List<int[]> framesPerReceiver, int reps, long maxInFlight,
+    public static Timed inProcess(int senders, List<int[]> framesPerReceiver, int reps, long maxInFlight,
             int chunkBytes, int receiverThreads, int senderThreads) throws Exception {
         List<ByteBuf> sources = new ArrayList<>();
         List<RawReceiver> receivers = new ArrayList<>();
@@ -207,7 +223,7 @@ public final class RawLoopback {
                 ms.add(receiver.done().get(10, TimeUnit.MINUTES));
             }
             CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(1, TimeUnit.MINUTES);
-            return ms;
+            return new Timed(ms, clock.bounds());
         } finally {
             receivers.forEach(RawReceiver::close);
             senderLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
@@ -240,7 +256,8 @@ public final class RawLoopback {
     /**
      * Child-process entry points: {@code receivers SENDERS REPS IO_THREADS BYTES_PER_SENDER[,...]} starts
      * one receiver per comma-separated size on one clock, prints {@code LARCPS-RAW ports P[,...]} and, at
-     * the end, {@code LARCPS-RAW ms R M} per receiver and repetition;
+     * the end, {@code LARCPS-RAW ms R M} per receiver and repetition and {@code LARCPS-RAW bound NANOS}
+     * per {@link RawReceiver.Clock#bounds() bound};
      * {@code sender PORTS REPS MAX_IN_FLIGHT CHUNK_BYTES SENDER_THREADS} sends the layout's frames to
      * each of the comma-separated ports ({@link #framesPerReceiver}).
      */
@@ -266,6 +283,9 @@ public final class RawLoopback {
                         for (double ms : receivers.get(r).done().get(10, TimeUnit.MINUTES)) {
                             System.out.println(PREFIX + "ms " + r + " " + ms);
                         }
+                    }
+                    for (long at : clock.bounds()) {
+                        System.out.println(PREFIX + "bound " + at);
                     }
                 } finally {
                     receivers.forEach(RawReceiver::close);

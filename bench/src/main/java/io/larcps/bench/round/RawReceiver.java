@@ -142,6 +142,7 @@ public final class RawReceiver implements AutoCloseable {
         private final int[] finished;
         private final List<RawReceiver> receivers = new ArrayList<>();
         private int ready;
+        private long lastEnd;
 
         public Clock(int members, int reps) {
             this.members = members;
@@ -168,6 +169,8 @@ public final class RawReceiver implements AutoCloseable {
             if (++finished[rep] == members) {
                 if (rep + 1 < reps) {
                     start[rep + 1] = System.nanoTime();
+                } else {
+                    lastEnd = System.nanoTime();
                 }
                 receivers.forEach(RawReceiver::go);
             }
@@ -175,6 +178,19 @@ public final class RawReceiver implements AutoCloseable {
 
         private synchronized long start(int rep) {
             return start[rep];
+        }
+
+        /**
+         * System.nanoTime of each repetition's start, then of the end of the last, once every member
+         * has all its bytes: the bounds of the repetitions.
+         */
+        public synchronized List<Long> bounds() {
+            List<Long> bounds = new ArrayList<>();
+            for (long at : start) {
+                bounds.add(at);
+            }
+            bounds.add(lastEnd);
+            return bounds;
         }
     }
 }

@@ -72,8 +72,9 @@ public final class RoundBench {
         String before = ChildJvms.loadAverage();
         try (KdamondSampler kdamond = new KdamondSampler()) {
             RoundRun run = measured.run();
-            return run.withDriverReadings(kdamond.cpuMsBetween(run.roundBoundsNanos()), "load average " + before
-                    + " at the start, " + ChildJvms.loadAverage() + " at the end");
+            return run.withDriverReadings(kdamond.cpuMsBetween(run.roundBoundsNanos()),
+                    kdamond.cpuMsBetween(run.rawPerShardBoundsNanos()), "load average " + before + " at the start, "
+                    + ChildJvms.loadAverage() + " at the end");
         }
     }
 
@@ -108,7 +109,7 @@ public final class RoundBench {
             OptimizerTiming.Timings timings = OptimizerTiming.parse(children.lines("optimizer"), settings.shards());
 
             List<Double> rawBefore = raw(children, "raw-before", settings, elements);
-            List<List<Double>> rawPerShard = raw(children, "raw-per-shard", settings, elements, settings.shards());
+            RawLoopback.Timed rawPerShard = raw(children, "raw-per-shard", settings, elements, settings.shards());
 
             log("multi-process cluster: coordinator+ps, " + (settings.shards() - 1) + " ps, " + settings.workers()
                     + " worker processes");
@@ -175,7 +176,8 @@ public final class RoundBench {
             }
             return new RoundRun("processes (coordinator+ps, ps and one JVM per worker, -Xmx" + heap + " each)",
                     settings.workers(), settings.shards(), ModelLayout.bytes(layout), bytes, nodeOfShard,
-                    rounds.roundMs(), rounds.pushMs(), rounds.pullMs(), intakeMs, rawBefore, rawAfter, rawPerShard,
+                    rounds.roundMs(), rounds.pushMs(), rounds.pullMs(), intakeMs, rawBefore, rawAfter,
+                    rawPerShard.msPerReceiver(), rawPerShard.boundsNanos(), List.of(),
                     settings.workers() * ModelLayout.bytes(layout), timings.optimizerMs(), timings.parts(),
                     faultsPerRound, events.roundBounds(settings.warmup(), settings.steps() - 1), List.of(), "");
         }
@@ -184,15 +186,14 @@ public final class RoundBench {
     /** Raw loopback across processes: one receiver JVM, one sender JVM per worker. */
     private static List<Double> raw(ChildJvms children, String name, RoundSettings settings, int[] elements)
             throws Exception {
-        return raw(children, name, settings, elements, 1).get(0);
+        return raw(children, name, settings, elements, 1).msPerReceiver().get(0);
     }
 
     /**
      * Raw loopback across processes: one JVM with {@code receivers} discard receivers on one clock, as
-     * many ps nodes, and one sender JVM per worker connected to each. @return per receiver,
-     * milliseconds per measured repetition
+     * many ps nodes, and one sender JVM per worker connected to each. @return the measured repetitions
      */
-    private static List<List<Double>> raw(ChildJvms children, String name, RoundSettings settings, int[] elements,
+    private static RawLoopback.Timed raw(ChildJvms children, String name, RoundSettings settings, int[] elements,
             int receivers) throws Exception {
         FrameSettings frames = FrameSettings.fromConfig(RoundCluster.config(0, List.of(), 1, false));
         long inFlight = RoundCluster.maxBytesInFlight(RoundCluster.config(0, List.of(), 1, false));
@@ -221,10 +222,14 @@ public final class RoundBench {
             perReceiver.add(new ArrayList<>());
         }
         String msPrefix = RawLoopback.PREFIX + "ms ";
+        String boundPrefix = RawLoopback.PREFIX + "bound ";
+        List<Long> bounds = new ArrayList<>();
         for (String line : children.lines(receiver)) {
             if (line.startsWith(msPrefix)) {
                 String[] fields = line.substring(msPrefix.length()).trim().split("\\s+");
                 perReceiver.get(Integer.parseInt(fields[0])).add(Double.parseDouble(fields[1]));
+            } else if (line.startsWith(boundPrefix)) {
+                bounds.add(Long.parseLong(line.substring(boundPrefix.length()).trim()));
             }
         }
         for (int r = 0; r < receivers; r++) {
@@ -233,9 +238,11 @@ public final class RoundBench {
                 throw new IllegalStateException(name + ": expected " + reps + " repetitions of receiver " + r
                         + ", it reported " + ms.size());
             }
-            perReceiver.set(r, new ArrayList<>(ms.subList(settings.rawWarmup(), ms.size())));
         }
-        return perReceiver;
+        if (bounds.size() != reps + 1) {
+            throw new IllegalStateException(name + ": expected " + (reps + 1) + " repetition bounds, got " + bounds.size());
+        }
+        return new RawLoopback.Timed(perReceiver, bounds).measured(settings.rawWarmup());
     }
 
     private static List<String> concat(List<String> base, String... more) {

@@ -203,18 +203,67 @@ public record RoundReport(RoundRun run, Summary round, Summary push, Summary pul
         return out.toString();
     }
 
-    /** A round with at least this much DAMON CPU time had a DAMON pass in it. */
+    /** A round or raw repetition with at least this much DAMON CPU time had a DAMON pass in it. */
     public static final double KDAMOND_PASS_MS = 5.0;
 
-    /** Indices of the measured rounds without a DAMON pass; all of them when DAMON was not watched. */
-    public List<Integer> roundsWithoutKdamond() {
+    /** Indices of the intervals whose DAMON time is under {@link #KDAMOND_PASS_MS}; all when none was watched. */
+    static List<Integer> withoutKdamond(List<Double> kdamondMs, int count) {
         List<Integer> quiet = new ArrayList<>();
-        for (int i = 0; i < run.roundMs().size(); i++) {
-            if (run.kdamondMs() == null || run.kdamondMs().isEmpty() || run.kdamondMs().get(i) < KDAMOND_PASS_MS) {
+        for (int i = 0; i < count; i++) {
+            if (kdamondMs == null || kdamondMs.isEmpty() || kdamondMs.get(i) < KDAMOND_PASS_MS) {
                 quiet.add(i);
             }
         }
         return quiet;
+    }
+
+    /** Indices of the measured rounds without a DAMON pass. */
+    public List<Integer> roundsWithoutKdamond() {
+        return withoutKdamond(run.kdamondMs(), run.roundMs().size());
+    }
+
+    /**
+     * The same figures as the targets', over only the rounds and the raw repetitions (one receiver per
+     * shard) that had no DAMON pass: what larc-ps does against what the loopback does, both without the
+     * VM's page-access sampling. Empty when DAMON was not watched, or when one side has no such interval.
+     *
+     * @param boundMs the bound, with raw = all pushed bytes over the mean quiet repetition of the
+     *     receivers-per-shard measurement
+     * @param ingestFractionByNode per node, ingest over its quiet intakes against its receiver's quiet raw
+     */
+    public record WithoutKdamond(int rounds, int reps, double roundMs, double boundMs,
+            Map<String, Double> ingestFractionByNode) {
+    }
+
+    public Optional<WithoutKdamond> withoutKdamond() {
+        if (run.kdamondMs() == null || run.kdamondMs().isEmpty() || run.rawPerShardMs() == null
+                || run.rawPerShardKdamondMs() == null || run.rawPerShardKdamondMs().isEmpty()) {
+            return Optional.empty();
+        }
+        List<Integer> rounds = roundsWithoutKdamond();
+        List<Integer> reps = withoutKdamond(run.rawPerShardKdamondMs(), run.rawPerShardKdamondMs().size());
+        if (rounds.isEmpty() || reps.isEmpty()) {
+            return Optional.empty();
+        }
+        List<Long> bounds = run.rawPerShardBoundsNanos();
+        double repMs = reps.stream().mapToDouble(k -> (bounds.get(k + 1) - bounds.get(k)) / 1e6).average().orElseThrow();
+        double pushedBytes = run.workers() * (double) run.modelBytes();
+        double quietBound = movedBytes / (pushedBytes / (repMs / 1e3)) * 1e3 + (boundMs - movedBytes / (rawGbPerS * 1e9)
+                * 1e3);
+        Map<String, Double> ingest = new TreeMap<>();
+        for (Map.Entry<String, Long> node : bytesPerNode.entrySet()) {
+            List<Double> intake = run.intakeMs().get(node.getKey());
+            Optional<Integer> shard = onlyShardOf(node.getKey());
+            if (intake == null || intake.size() != run.roundMs().size() || shard.isEmpty()) {
+                continue;
+            }
+            double intakeMs = rounds.stream().mapToDouble(intake::get).average().orElseThrow();
+            List<Double> raw = run.rawPerShardMs().get(shard.get());
+            double rawMs = reps.stream().mapToDouble(raw::get).average().orElseThrow();
+            ingest.put(node.getKey(), rawMs / intakeMs);
+        }
+        double roundMs = rounds.stream().mapToDouble(run.roundMs()::get).average().orElseThrow();
+        return Optional.of(new WithoutKdamond(rounds.size(), reps.size(), roundMs, quietBound, ingest));
     }
 
     private void kdamondLines(StringBuilder out) {
@@ -224,28 +273,15 @@ public record RoundReport(RoundRun run, Summary round, Summary push, Summary pul
         }
         line(out, "kdamond               %.1f ms of CPU per round (DAMON's page-access sampling, a kernel thread of this"
                 + " VM, not larc-ps; diagnostic)", kdamond.stream().mapToDouble(Double::doubleValue).average().orElse(0));
-        List<Integer> quiet = roundsWithoutKdamond();
-        List<Double> busyRounds = new ArrayList<>();
-        List<Double> quietRounds = new ArrayList<>();
-        for (int i = 0; i < run.roundMs().size(); i++) {
-            (quiet.contains(i) ? quietRounds : busyRounds).add(run.roundMs().get(i));
-        }
-        if (busyRounds.isEmpty() || quietRounds.isEmpty()) {
-            return;
-        }
-        StringBuilder ingest = new StringBuilder();
-        for (Map.Entry<String, Long> node : bytesPerNode.entrySet()) {
-            List<Double> intake = run.intakeMs().get(node.getKey());
-            if (intake != null && intake.size() == run.roundMs().size()) {
-                double mean = quiet.stream().mapToDouble(intake::get).average().orElse(Double.NaN);
-                ingest.append(String.format(Locale.ROOT, ", %s ingest %.1f%%", node.getKey(),
-                        100 * node.getValue() / (mean / 1e3) / 1e9 / rawForNodeGbPerS(node.getKey())));
-            }
-        }
-        double quietMean = Summary.of(quietRounds).mean();
-        line(out, "  rounds with a DAMON pass (>= %.0f ms of it): %d of %d, mean %.1f ms; the other %d: mean %.1f ms"
-                + " = %.2fx bound%s", KDAMOND_PASS_MS, busyRounds.size(), run.roundMs().size(),
-                Summary.of(busyRounds).mean(), quietRounds.size(), quietMean, quietMean / boundMs, ingest);
+        withoutKdamond().ifPresent(quiet -> {
+            StringBuilder ingest = new StringBuilder();
+            quiet.ingestFractionByNode().forEach((node, fraction) -> ingest.append(String.format(Locale.ROOT,
+                    ", %s ingest %.1f%%", node, 100 * fraction)));
+            line(out, "  without a DAMON pass (under %.0f ms of it): %d of %d rounds, %d of %d raw repetitions (one"
+                    + " receiver per shard): round %.1f ms = %.2fx a bound of %.1f ms%s", KDAMOND_PASS_MS,
+                    quiet.rounds(), run.roundMs().size(), quiet.reps(), run.rawPerShardKdamondMs().size(),
+                    quiet.roundMs(), quiet.roundMs() / quiet.boundMs(), quiet.boundMs(), ingest);
+        });
     }
 
     private static double median(Map<String, List<List<Double>>> work, String part, int shard) {

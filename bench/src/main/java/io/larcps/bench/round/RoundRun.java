@@ -19,6 +19,9 @@ import java.util.Map;
  * @param rawAfterMs the same, after the rounds
  * @param rawPerShardMs raw loopback with one receiver per shard at once, as the ps nodes take in their pushes:
  *     per receiver (shard r's tensors), milliseconds per measured repetition, measured once before the rounds
+ * @param rawPerShardBoundsNanos System.nanoTime bounds of those repetitions: each one's common start, then the
+ *     end of the last
+ * @param rawPerShardKdamondMs per such repetition, CPU time of the kernel's DAMON threads; empty when none run
  * @param rawBytesPerRep bytes of one raw repetition over all connections (one receiver)
  * @param optimizerMs per shard, LayerwiseOptimizer steps over that shard's tensors (warm-up dropped)
  * @param shardWork diagnostic parts of a shard's serial work by name (see OptimizerTiming.PARTS), per
@@ -33,14 +36,19 @@ import java.util.Map;
 public record RoundRun(String mode, int workers, int shards, long modelBytes, List<Long> shardBytes,
         Map<Integer, String> nodeOfShard, List<Double> roundMs, List<Double> pushMs, List<Double> pullMs,
         Map<String, List<Double>> intakeMs, List<Double> rawBeforeMs, List<Double> rawAfterMs,
-        List<List<Double>> rawPerShardMs, long rawBytesPerRep, List<List<Double>> optimizerMs,
+        List<List<Double>> rawPerShardMs, List<Long> rawPerShardBoundsNanos, List<Double> rawPerShardKdamondMs,
+        long rawBytesPerRep, List<List<Double>> optimizerMs,
         Map<String, List<List<Double>>> shardWork, Map<String, Double> faultsPerRound, List<Long> roundBoundsNanos,
         List<Double> kdamondMs, String conditions) {
 
-    /** This run with what the driver saw around it: the DAMON time of each measured round, and the load. */
-    public RoundRun withDriverReadings(List<Double> kdamondMs, String conditions) {
+    /**
+     * This run with what the driver saw around it: the DAMON time of each measured round and raw
+     * repetition, and the load.
+     */
+    public RoundRun withDriverReadings(List<Double> kdamondMs, List<Double> rawPerShardKdamondMs, String conditions) {
         return new RoundRun(mode, workers, shards, modelBytes, shardBytes, nodeOfShard, roundMs, pushMs, pullMs,
-                intakeMs, rawBeforeMs, rawAfterMs, rawPerShardMs, rawBytesPerRep, optimizerMs, shardWork,
+                intakeMs, rawBeforeMs, rawAfterMs, rawPerShardMs, rawPerShardBoundsNanos, rawPerShardKdamondMs,
+                rawBytesPerRep, optimizerMs, shardWork,
                 faultsPerRound, roundBoundsNanos, kdamondMs, conditions);
     }
 }

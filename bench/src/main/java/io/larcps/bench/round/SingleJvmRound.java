@@ -57,12 +57,9 @@ public final class SingleJvmRound {
         log("raw loopback (before)");
         List<Double> rawBefore = raw(settings, elements, frames, inFlight);
         log("raw loopback, one receiver per shard at once");
-        List<List<Double>> rawPerShard = new ArrayList<>();
-        for (List<Double> ms : RawLoopback.inProcess(settings.workers(), RawLoopback.framesPerReceiver(elements,
-                settings.shards(), frames.chunkBytes()), settings.rawWarmup() + settings.rawReps(), inFlight,
-                frames.chunkBytes(), 2 * Runtime.getRuntime().availableProcessors(), 2)) {
-            rawPerShard.add(new ArrayList<>(ms.subList(settings.rawWarmup(), ms.size())));
-        }
+        RawLoopback.Timed rawPerShard = RawLoopback.inProcess(settings.workers(), RawLoopback.framesPerReceiver(
+                elements, settings.shards(), frames.chunkBytes()), settings.rawWarmup() + settings.rawReps(), inFlight,
+                frames.chunkBytes(), 2 * Runtime.getRuntime().availableProcessors(), 2).measured(settings.rawWarmup());
 
         log("forming the cluster");
         RoundEvents events = new RoundEvents();
@@ -131,7 +128,8 @@ public final class SingleJvmRound {
         }
         return new RoundRun("single JVM (coordinator+ps, ps and worker ActorSystems in one JVM)", settings.workers(),
                 settings.shards(), ModelLayout.bytes(layout), bytes, nodeOfShard, rounds.roundMs(), rounds.pushMs(),
-                rounds.pullMs(), intakeMs, rawBefore, rawAfter, rawPerShard,
+                rounds.pullMs(), intakeMs, rawBefore, rawAfter, rawPerShard.msPerReceiver(),
+                rawPerShard.boundsNanos(), List.of(),
                 settings.workers() * ModelLayout.bytes(layout), timings.optimizerMs(), timings.parts(), faultsPerRound,
                 events.roundBounds(settings.warmup(), settings.steps() - 1), List.of(), "");
     }

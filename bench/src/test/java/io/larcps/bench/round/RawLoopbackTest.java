@@ -1,6 +1,7 @@
 package io.larcps.bench.round;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.Arrays;
 import java.util.List;
@@ -29,8 +30,24 @@ class RawLoopbackTest {
     @Test
     void receiversRunAtOnceAndEachClocksEveryRepetitionOfItsOwnBytes() throws Exception {
         List<int[]> frames = List.of(new int[] {64 << 10, 1 << 10, 300}, new int[] {128 << 10});
-        List<List<Double>> ms = RawLoopback.inProcess(2, frames, 4, 1 << 20, 64 << 10, 2, 2);
+        long before = System.nanoTime();
+        RawLoopback.Timed timed = RawLoopback.inProcess(2, frames, 4, 1 << 20, 64 << 10, 2, 2);
+        List<List<Double>> ms = timed.msPerReceiver();
         assertThat(ms).hasSize(2);
         assertThat(ms).allSatisfy(reps -> assertThat(reps).hasSize(4).allSatisfy(t -> assertThat(t).isPositive()));
+        List<Long> bounds = timed.boundsNanos();
+        assertThat(bounds).hasSize(5).isSorted();
+        assertThat(bounds.get(0)).isGreaterThan(before);
+        // a repetition ends for both receivers before the next starts, so each one's time fits in its bounds
+        for (int k = 0; k < 4; k++) {
+            double span = (bounds.get(k + 1) - bounds.get(k)) / 1e6;
+            for (List<Double> receiver : ms) {
+                assertThat(receiver.get(k)).isLessThanOrEqualTo(span);
+            }
+            assertThat(Math.max(ms.get(0).get(k), ms.get(1).get(k))).isCloseTo(span, within(5.0));
+        }
+        RawLoopback.Timed measured = timed.measured(1);
+        assertThat(measured.msPerReceiver().get(1)).containsExactlyElementsOf(ms.get(1).subList(1, 4));
+        assertThat(measured.boundsNanos()).containsExactlyElementsOf(bounds.subList(1, 5));
     }
 }

@@ -18,7 +18,7 @@ class RoundReportTest {
             List<List<Double>> rawPerShard) {
         return new RoundRun("test", 2, 2, 100_000_000L, List.of(60_000_000L, 40_000_000L), nodes,
                 List.of(290.0, 310.0), List.of(200.0, 200.0), List.of(90.0, 110.0), intake, List.of(100.0, 100.0),
-                List.of(100.0), rawPerShard, 200_000_000L, List.of(List.of(12.0, 10.0, 11.0), List.of(8.0)),
+                List.of(100.0), rawPerShard, List.of(0L, 110_000_000L, 200_000_000L), List.of(0.0, 30.0), 200_000_000L, List.of(List.of(12.0, 10.0, 11.0), List.of(8.0)),
                 Map.of("sum", List.of(List.of(30.0), List.of(20.0)), "encode", List.of(List.of(50.0), List.of(40.0))),
                 Map.of("single JVM", 1000.0), List.of(0L, 290_000_000L, 600_000_000L), List.of(40.0, 0.5), "load 1.0");
     }
@@ -88,13 +88,30 @@ class RoundReportTest {
     }
 
     @Test
-    void roundsWithADamonPassAreToldApartFromTheOthers() {
+    void roundsAndRawRepetitionsWithADamonPassAreLeftOutOfTheQuietFigures() {
         RoundReport report = RoundReport.of(run(Map.of(0, "coordinator+ps", 1, "ps")));
         assertThat(report.roundsWithoutKdamond()).containsExactly(1);
-        // the quiet round: 310 ms against the 211 ms bound; coordinator+ps took in 120 MB in 130 ms vs 1.2 GB/s
+        RoundReport.WithoutKdamond quiet = report.withoutKdamond().orElseThrow();
+        // round 1 (310 ms) and raw repetition 0 (110 ms for all 200 MB pushed, shard 0's receiver 90 ms)
+        assertThat(quiet.rounds()).isEqualTo(1);
+        assertThat(quiet.reps()).isEqualTo(1);
+        assertThat(quiet.roundMs()).isEqualTo(310.0);
+        // 400 MB at 200 MB per 110 ms, plus the 11 ms optimizer median
+        assertThat(quiet.boundMs()).isCloseTo(220.0 + 11.0, within(1e-9));
+        assertThat(quiet.ingestFractionByNode().get("coordinator+ps")).isCloseTo(90.0 / 130.0, within(1e-12));
+        assertThat(quiet.ingestFractionByNode().get("ps")).isCloseTo(80.0 / 95.0, within(1e-12));
         assertThat(report.text()).contains("kdamond               20.3 ms of CPU per round")
-                .contains("rounds with a DAMON pass (>= 5 ms of it): 1 of 2, mean 290.0 ms; the other 1: mean 310.0 ms"
-                        + " = 1.47x bound, coordinator+ps ingest 76.9%, ps ingest 84.2%");
+                .contains("without a DAMON pass (under 5 ms of it): 1 of 2 rounds, 1 of 2 raw repetitions (one receiver"
+                        + " per shard): round 310.0 ms = 1.34x a bound of 231.0 ms, coordinator+ps ingest 69.2%, ps"
+                        + " ingest 84.2%");
+    }
+
+    @Test
+    void withoutDamonReadingsThereAreNoQuietFigures() {
+        RoundRun run = run(Map.of(0, "coordinator+ps", 1, "ps"));
+        RoundRun unwatched = run.withDriverReadings(List.of(), List.of(), "load 1.0");
+        assertThat(RoundReport.of(unwatched).withoutKdamond()).isEmpty();
+        assertThat(RoundReport.of(unwatched).text()).doesNotContain("kdamond");
     }
 
     @Test
