@@ -82,10 +82,10 @@ public final class KdamondSampler implements AutoCloseable {
     }
 
     /**
-     * Milliseconds of DAMON CPU time in each interval between consecutive {@code boundaries}
-     * (System.nanoTime stamps); empty when DAMON does not run here.
+     * Milliseconds of DAMON CPU time in each span {@code [start, end]} (System.nanoTime stamps); empty
+     * when DAMON does not run here.
      */
-    public List<Double> cpuMsBetween(List<Long> boundaries) {
+    public List<Double> cpuMsIn(List<List<Long>> spans) {
         List<long[]> copy;
         synchronized (samples) {
             copy = new ArrayList<>(samples);
@@ -94,10 +94,19 @@ public final class KdamondSampler implements AutoCloseable {
         if (threads.isEmpty()) {
             return ms;
         }
-        for (int i = 1; i < boundaries.size(); i++) {
-            ms.add(Stamped.between(copy, boundaries.get(i - 1), boundaries.get(i)) / 1e6);
+        for (List<Long> span : spans) {
+            ms.add(Stamped.between(copy, span.get(0), span.get(1)) / 1e6);
         }
         return ms;
+    }
+
+    /** Consecutive stamps as spans: {@code [b0, b1], [b1, b2], ...}. */
+    public static List<List<Long>> spans(List<Long> bounds) {
+        List<List<Long>> spans = new ArrayList<>();
+        for (int i = 1; i < bounds.size(); i++) {
+            spans.add(List.of(bounds.get(i - 1), bounds.get(i)));
+        }
+        return spans;
     }
 
     @Override

@@ -178,17 +178,35 @@ public final class RawLoopback {
     }
 
     /**
-     * What a raw run measured: per receiver, milliseconds per repetition; and the System.nanoTime
-     * bounds of the repetitions (each one's common start, then the end of the last).
+     * What a raw run measured: per receiver, milliseconds per repetition; and each repetition's span,
+     * {@code [start, end]} in System.nanoTime, from its common start until every receiver had its bytes.
      */
-    public record Timed(List<List<Double>> msPerReceiver, List<Long> boundsNanos) {
+    public record Timed(List<List<Double>> msPerReceiver, List<List<Long>> spansNanos) {
+        /** A run's repetitions from its clock's bounds (each start, then the end of the last). */
+        static Timed of(List<List<Double>> msPerReceiver, List<Long> bounds) {
+            return new Timed(msPerReceiver, KdamondSampler.spans(bounds));
+        }
+
         /** The same without the first {@code warmup} repetitions. */
         public Timed measured(int warmup) {
             List<List<Double>> ms = new ArrayList<>();
             for (List<Double> receiver : msPerReceiver) {
                 ms.add(new ArrayList<>(receiver.subList(warmup, receiver.size())));
             }
-            return new Timed(ms, new ArrayList<>(boundsNanos.subList(warmup, boundsNanos.size())));
+            return new Timed(ms, new ArrayList<>(spansNanos.subList(warmup, spansNanos.size())));
+        }
+
+        /** These repetitions, then {@code later}'s: measurements before and after the rounds, pooled. */
+        public Timed then(Timed later) {
+            List<List<Double>> ms = new ArrayList<>();
+            for (int r = 0; r < msPerReceiver.size(); r++) {
+                List<Double> both = new ArrayList<>(msPerReceiver.get(r));
+                both.addAll(later.msPerReceiver().get(r));
+                ms.add(both);
+            }
+            List<List<Long>> spans = new ArrayList<>(spansNanos);
+            spans.addAll(later.spansNanos());
+            return new Timed(ms, spans);
         }
     }
 
@@ -223,7 +241,7 @@ public final class RawLoopback {
                 ms.add(receiver.done().get(10, TimeUnit.MINUTES));
             }
             CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(1, TimeUnit.MINUTES);
-            return new Timed(ms, clock.bounds());
+            return Timed.of(ms, clock.bounds());
         } finally {
             receivers.forEach(RawReceiver::close);
             senderLoops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();

@@ -72,8 +72,8 @@ public final class RoundBench {
         String before = ChildJvms.loadAverage();
         try (KdamondSampler kdamond = new KdamondSampler()) {
             RoundRun run = measured.run();
-            return run.withDriverReadings(kdamond.cpuMsBetween(run.roundBoundsNanos()),
-                    kdamond.cpuMsBetween(run.rawPerShardBoundsNanos()), "load average " + before + " at the start, "
+            return run.withDriverReadings(kdamond.cpuMsIn(KdamondSampler.spans(run.roundBoundsNanos())),
+                    kdamond.cpuMsIn(run.rawPerShardSpansNanos()), "load average " + before + " at the start, "
                     + ChildJvms.loadAverage() + " at the end");
         }
     }
@@ -109,7 +109,8 @@ public final class RoundBench {
             OptimizerTiming.Timings timings = OptimizerTiming.parse(children.lines("optimizer"), settings.shards());
 
             List<Double> rawBefore = raw(children, "raw-before", settings, elements);
-            RawLoopback.Timed rawPerShard = raw(children, "raw-per-shard", settings, elements, settings.shards());
+            RawLoopback.Timed rawPerShardBefore = raw(children, "raw-per-shard-before", settings, elements,
+                    settings.shards());
 
             log("multi-process cluster: coordinator+ps, " + (settings.shards() - 1) + " ps, " + settings.workers()
                     + " worker processes");
@@ -161,6 +162,8 @@ public final class RoundBench {
             }
 
             List<Double> rawAfter = raw(children, "raw-after", settings, elements);
+            RawLoopback.Timed rawPerShard = rawPerShardBefore.then(raw(children, "raw-per-shard-after", settings,
+                    elements, settings.shards()));
             RoundEvents.Rounds rounds = events.rounds(settings.warmup(), settings.steps() - 1);
             Map<String, List<Double>> intakeMs = events.intakeMs(nodeOfShard, settings.warmup(), settings.steps() - 1);
             long from = events.completedAt(settings.warmup() - 1).orElseThrow();
@@ -177,7 +180,7 @@ public final class RoundBench {
             return new RoundRun("processes (coordinator+ps, ps and one JVM per worker, -Xmx" + heap + " each)",
                     settings.workers(), settings.shards(), ModelLayout.bytes(layout), bytes, nodeOfShard,
                     rounds.roundMs(), rounds.pushMs(), rounds.pullMs(), intakeMs, rawBefore, rawAfter,
-                    rawPerShard.msPerReceiver(), rawPerShard.boundsNanos(), List.of(),
+                    rawPerShard.msPerReceiver(), rawPerShard.spansNanos(), List.of(),
                     settings.workers() * ModelLayout.bytes(layout), timings.optimizerMs(), timings.parts(),
                     faultsPerRound, events.roundBounds(settings.warmup(), settings.steps() - 1), List.of(), "");
         }
@@ -242,7 +245,7 @@ public final class RoundBench {
         if (bounds.size() != reps + 1) {
             throw new IllegalStateException(name + ": expected " + (reps + 1) + " repetition bounds, got " + bounds.size());
         }
-        return new RawLoopback.Timed(perReceiver, bounds).measured(settings.rawWarmup());
+        return RawLoopback.Timed.of(perReceiver, bounds).measured(settings.rawWarmup());
     }
 
     private static List<String> concat(List<String> base, String... more) {

@@ -245,8 +245,9 @@ public record RoundReport(RoundRun run, Summary round, Summary push, Summary pul
         if (rounds.isEmpty() || reps.isEmpty()) {
             return Optional.empty();
         }
-        List<Long> bounds = run.rawPerShardBoundsNanos();
-        double repMs = reps.stream().mapToDouble(k -> (bounds.get(k + 1) - bounds.get(k)) / 1e6).average().orElseThrow();
+        List<List<Long>> spans = run.rawPerShardSpansNanos();
+        double repMs = reps.stream().mapToDouble(k -> (spans.get(k).get(1) - spans.get(k).get(0)) / 1e6).average()
+                .orElseThrow();
         double pushedBytes = run.workers() * (double) run.modelBytes();
         double quietBound = movedBytes / (pushedBytes / (repMs / 1e3)) * 1e3 + (boundMs - movedBytes / (rawGbPerS * 1e9)
                 * 1e3);

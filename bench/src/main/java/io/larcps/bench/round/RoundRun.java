@@ -18,9 +18,8 @@ import java.util.Map;
  * @param rawBeforeMs raw loopback repetitions measured before the rounds (warm-up repetitions dropped)
  * @param rawAfterMs the same, after the rounds
  * @param rawPerShardMs raw loopback with one receiver per shard at once, as the ps nodes take in their pushes:
- *     per receiver (shard r's tensors), milliseconds per measured repetition, measured once before the rounds
- * @param rawPerShardBoundsNanos System.nanoTime bounds of those repetitions: each one's common start, then the
- *     end of the last
+ *     per receiver (shard r's tensors), milliseconds per measured repetition, before the rounds and after
+ * @param rawPerShardSpansNanos each of those repetitions' {@code [start, end]} in System.nanoTime
  * @param rawPerShardKdamondMs per such repetition, CPU time of the kernel's DAMON threads; empty when none run
  * @param rawBytesPerRep bytes of one raw repetition over all connections (one receiver)
  * @param optimizerMs per shard, LayerwiseOptimizer steps over that shard's tensors (warm-up dropped)
@@ -36,7 +35,7 @@ import java.util.Map;
 public record RoundRun(String mode, int workers, int shards, long modelBytes, List<Long> shardBytes,
         Map<Integer, String> nodeOfShard, List<Double> roundMs, List<Double> pushMs, List<Double> pullMs,
         Map<String, List<Double>> intakeMs, List<Double> rawBeforeMs, List<Double> rawAfterMs,
-        List<List<Double>> rawPerShardMs, List<Long> rawPerShardBoundsNanos, List<Double> rawPerShardKdamondMs,
+        List<List<Double>> rawPerShardMs, List<List<Long>> rawPerShardSpansNanos, List<Double> rawPerShardKdamondMs,
         long rawBytesPerRep, List<List<Double>> optimizerMs,
         Map<String, List<List<Double>>> shardWork, Map<String, Double> faultsPerRound, List<Long> roundBoundsNanos,
         List<Double> kdamondMs, String conditions) {
@@ -47,7 +46,7 @@ public record RoundRun(String mode, int workers, int shards, long modelBytes, Li
      */
     public RoundRun withDriverReadings(List<Double> kdamondMs, List<Double> rawPerShardKdamondMs, String conditions) {
         return new RoundRun(mode, workers, shards, modelBytes, shardBytes, nodeOfShard, roundMs, pushMs, pullMs,
-                intakeMs, rawBeforeMs, rawAfterMs, rawPerShardMs, rawPerShardBoundsNanos, rawPerShardKdamondMs,
+                intakeMs, rawBeforeMs, rawAfterMs, rawPerShardMs, rawPerShardSpansNanos, rawPerShardKdamondMs,
                 rawBytesPerRep, optimizerMs, shardWork,
                 faultsPerRound, roundBoundsNanos, kdamondMs, conditions);
     }

@@ -56,10 +56,8 @@ public final class SingleJvmRound {
                 settings.optimizerWarmup(), settings.optimizerReps());
         log("raw loopback (before)");
         List<Double> rawBefore = raw(settings, elements, frames, inFlight);
-        log("raw loopback, one receiver per shard at once");
-        RawLoopback.Timed rawPerShard = RawLoopback.inProcess(settings.workers(), RawLoopback.framesPerReceiver(
-                elements, settings.shards(), frames.chunkBytes()), settings.rawWarmup() + settings.rawReps(), inFlight,
-                frames.chunkBytes(), 2 * Runtime.getRuntime().availableProcessors(), 2).measured(settings.rawWarmup());
+        log("raw loopback, one receiver per shard at once (before)");
+        RawLoopback.Timed rawPerShardBefore = rawPerShard(settings, elements, frames, inFlight);
 
         log("forming the cluster");
         RoundEvents events = new RoundEvents();
@@ -115,6 +113,8 @@ public final class SingleJvmRound {
         System.gc();
         log("raw loopback (after)");
         List<Double> rawAfter = raw(settings, elements, frames, inFlight);
+        log("raw loopback, one receiver per shard at once (after)");
+        RawLoopback.Timed rawPerShard = rawPerShardBefore.then(rawPerShard(settings, elements, frames, inFlight));
 
         RoundEvents.Rounds rounds = events.rounds(settings.warmup(), settings.steps() - 1);
         Map<String, List<Double>> intakeMs = events.intakeMs(nodeOfShard, settings.warmup(), settings.steps() - 1);
@@ -129,7 +129,7 @@ public final class SingleJvmRound {
         return new RoundRun("single JVM (coordinator+ps, ps and worker ActorSystems in one JVM)", settings.workers(),
                 settings.shards(), ModelLayout.bytes(layout), bytes, nodeOfShard, rounds.roundMs(), rounds.pushMs(),
                 rounds.pullMs(), intakeMs, rawBefore, rawAfter, rawPerShard.msPerReceiver(),
-                rawPerShard.boundsNanos(), List.of(),
+                rawPerShard.spansNanos(), List.of(),
                 settings.workers() * ModelLayout.bytes(layout), timings.optimizerMs(), timings.parts(), faultsPerRound,
                 events.roundBounds(settings.warmup(), settings.steps() - 1), List.of(), "");
     }
@@ -141,6 +141,14 @@ public final class SingleJvmRound {
                 settings.rawWarmup() + settings.rawReps(), inFlight, frames.chunkBytes(),
                 2 * Runtime.getRuntime().availableProcessors(), 2);
         return new ArrayList<>(ms.subList(settings.rawWarmup(), ms.size()));
+    }
+
+    /** Raw loopback with one receiver per shard on one clock, as many ps nodes; the measured repetitions. */
+    private static RawLoopback.Timed rawPerShard(RoundSettings settings, int[] elements, FrameSettings frames,
+            long inFlight) throws Exception {
+        return RawLoopback.inProcess(settings.workers(), RawLoopback.framesPerReceiver(elements, settings.shards(),
+                frames.chunkBytes()), settings.rawWarmup() + settings.rawReps(), inFlight, frames.chunkBytes(),
+                2 * Runtime.getRuntime().availableProcessors(), 2).measured(settings.rawWarmup());
     }
 
     static void log(String what) {

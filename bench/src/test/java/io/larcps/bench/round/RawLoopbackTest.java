@@ -35,19 +35,26 @@ class RawLoopbackTest {
         List<List<Double>> ms = timed.msPerReceiver();
         assertThat(ms).hasSize(2);
         assertThat(ms).allSatisfy(reps -> assertThat(reps).hasSize(4).allSatisfy(t -> assertThat(t).isPositive()));
-        List<Long> bounds = timed.boundsNanos();
-        assertThat(bounds).hasSize(5).isSorted();
-        assertThat(bounds.get(0)).isGreaterThan(before);
-        // a repetition ends for both receivers before the next starts, so each one's time fits in its bounds
+        List<List<Long>> spans = timed.spansNanos();
+        assertThat(spans).hasSize(4);
+        assertThat(spans.get(0).get(0)).isGreaterThan(before);
+        // a repetition ends for both receivers before the next starts, so each one's time fits in its span
         for (int k = 0; k < 4; k++) {
-            double span = (bounds.get(k + 1) - bounds.get(k)) / 1e6;
+            double span = (spans.get(k).get(1) - spans.get(k).get(0)) / 1e6;
             for (List<Double> receiver : ms) {
                 assertThat(receiver.get(k)).isLessThanOrEqualTo(span);
             }
             assertThat(Math.max(ms.get(0).get(k), ms.get(1).get(k))).isCloseTo(span, within(5.0));
+            if (k > 0) {
+                assertThat(spans.get(k).get(0)).isEqualTo(spans.get(k - 1).get(1));
+            }
         }
         RawLoopback.Timed measured = timed.measured(1);
         assertThat(measured.msPerReceiver().get(1)).containsExactlyElementsOf(ms.get(1).subList(1, 4));
-        assertThat(measured.boundsNanos()).containsExactlyElementsOf(bounds.subList(1, 5));
+        assertThat(measured.spansNanos()).containsExactlyElementsOf(spans.subList(1, 4));
+        RawLoopback.Timed pooled = measured.then(timed.measured(3));
+        assertThat(pooled.msPerReceiver().get(0)).containsExactly(ms.get(0).get(1), ms.get(0).get(2), ms.get(0).get(3),
+                ms.get(0).get(3));
+        assertThat(pooled.spansNanos()).hasSize(4).endsWith(spans.get(3));
     }
 }
