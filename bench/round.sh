@@ -20,23 +20,28 @@ Two runs, each in its own child JVMs:
   processes  coordinator+ps, ps and one JVM per worker (-Xmx2g each), as larcps coordinator/ps/worker
              would start them (io.larcps.bench.round.RoundNode)
 In each run, around the rounds: LayerwiseOptimizer timed on each shard's tensors, and raw Netty
-loopback (a discard receiver, one connection per worker, the same 4 MiB frames, data-plane socket
-options) before and after the rounds. Per run it prints ms per round (mean, sd, median, range) split
-into its two parts (see below), gradient GB/s ingested per ps node, raw GB/s, ingest as
-% of raw (target >= 80%), and the round against the bound
-  bound = bytes moved per round (push + pull) / raw GB/s + optimizer time of the larger shard
-(target round <= 1.5 x bound), PASS/MISS each. Diagnostics beside them: where each round's time
-goes (workers' start -> every shard applied -> workers' next start), each shard's serial work timed
-on one thread (check+sum, LARC, encoding the new weights, and the encode by bulk copy into fresh and
-into reused buffers, with the page faults each takes), minor page faults per round per process, and
-the load average at the start and end of each run.
+loopback before and after the rounds, twice: one discard receiver taking every worker's push (one
+connection per worker), and one discard receiver per shard taking that shard's tensors, all on one
+repetition clock (the same 4 MiB frames and data-plane socket options). Per run it prints ms per round
+(mean, sd, median, range) split into its two parts (see below), and against the targets:
+  ingest per ps node = its pushed bytes / its intake (workers' start of a step -> its shards have
+                       summed every chunk), as % of its shard's raw receiver (target >= 80%)
+  bound = bytes moved per round (push + pull) / raw GB/s (one receiver) + optimizer time of the
+          larger shard (target round <= 1.5 x bound)
+PASS/MISS each. Diagnostics beside them: where each round's time goes (workers' start -> every shard
+applied -> workers' next start), ingest over the whole round (the figure of sessions 1 to 4), each
+shard's serial work timed on one thread (check+sum, LARC, encoding the new weights, and the encode by
+bulk copy into fresh and into reused buffers, with the page faults each takes), minor page faults per
+round per process, the load average at the start and end of each run, and the CPU time of the kernel's
+DAMON threads (kdamond) per round, with the round, bound and ingest over only the rounds and raw
+repetitions that had none of it (docs/performance.md, session 5).
 
 Options:
   --quick         smoke run: 2 warm-up + 3 measured rounds, 1 + 3 raw repetitions, 1 + 3 shard-work
                   repetitions (about 2 min, mostly cluster formation); the default is 100 warm-up + 20
                   measured rounds (across processes, rounds still sped up after 60: the JIT of four
-                  JVMs shares the two cores), 3 + 10 raw repetitions before and after, 3 + 10
-                  shard-work repetitions (about 6 min)
+                  JVMs shares the two cores), 3 + 10 raw repetitions of each kind before and after,
+                  3 + 10 shard-work repetitions (about 5 min)
   --no-build      use the jar already in bench/target
   --mode M        single, processes or both (default both)
   --out DIR       where to write round.txt, round.json and every child's log (default bench/target/round)
@@ -45,6 +50,10 @@ Options:
   -- ARGS         passed on to the driver, e.g. -- --rounds 40 --warmup 10 --raw-reps 20
                   (also --workers, --shards, --raw-warmup, --optimizer-warmup, --optimizer-reps,
                   --single-heap 8g, --child-heap 2g, --child-jvm-flags "FLAGS" added to every child)
+
+Every child JVM starts with -XX:+UseTransparentHugePages when the kernel offers huge pages on request
+(/sys/kernel/mm/transparent_hugepage/enabled is madvise or always), as bin/larcps starts its JVM; add
+--child-jvm-flags "-XX:-UseTransparentHugePages" to measure without.
 
 Environment:
   LARCPS_LAYOUT   the layout JSON (default: the path Maven wrote into bench.properties,

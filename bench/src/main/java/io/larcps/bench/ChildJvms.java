@@ -151,6 +151,21 @@ public final class ChildJvms implements AutoCloseable {
         }
     }
 
+    /**
+     * The flags bin/larcps adds for transparent huge pages: {@code -XX:+UseTransparentHugePages} when
+     * the kernel offers them on request ({@code madvise} or {@code always}), none otherwise. Children
+     * start with it so that they run as the launcher would run them.
+     */
+    public static List<String> hugePageFlags() {
+        try {
+            String mode = Files.readString(Path.of("/sys/kernel/mm/transparent_hugepage/enabled"));
+            return mode.contains("[madvise]") || mode.contains("[always]") ? List.of("-XX:+UseTransparentHugePages")
+                    : List.of();
+        } catch (IOException | RuntimeException e) {
+            return List.of();
+        }
+    }
+
     /** The 1, 5 and 15 minute load averages, e.g. {@code 3.69 4.71 4.35}; empty if unknown. */
     public static String loadAverage() {
         try {

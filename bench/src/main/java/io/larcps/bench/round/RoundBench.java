@@ -33,6 +33,7 @@ public final class RoundBench {
         Path out = Files.createDirectories(Path.of(args.string("--out", "bench/target/round")));
         Path layout = ModelLayout.defaultPath();
         List<String> common = new ArrayList<>(List.of("--add-modules=jdk.incubator.vector", "-Dlarcps.layout=" + layout));
+        common.addAll(ChildJvms.hugePageFlags());
         String extraFlags = args.string("--child-jvm-flags", "").trim();
         if (!extraFlags.isEmpty()) {
             common.addAll(List.of(extraFlags.split("\\s+")));
@@ -40,6 +41,7 @@ public final class RoundBench {
 
         System.out.println("Machine: " + ChildJvms.machine());
         System.out.println("Layout: " + layout + "; settings: " + settings);
+        System.out.println("Child JVM flags (and -Xmx): " + String.join(" ", common));
         List<RoundRun> runs = new ArrayList<>();
         if (!mode.equals("processes")) {
             runs.add(withDriverReadings(() -> single(settings, out, common, args.string("--single-heap", "8g"))));

@@ -12,13 +12,15 @@ class RoundReportTest {
     /**
      * 2 workers, a 100 MB model over shards of 60 and 40 MB, raw 2 GB/s (200 MB in 100 ms), rounds of 300 ms;
      * {@code intake} per node; with one receiver per shard, raw took shard 0's 120 MB in 100 ms (1.2 GB/s) and
-     * shard 1's 80 MB in 80 ms (1.0 GB/s), unless {@code rawPerShard} is null.
+     * shard 1's 80 MB in 80 ms (1.0 GB/s), unless {@code rawPerShard} is null; its first repetition (all
+     * 200 MB in 110 ms) had no DAMON time, its second 30 ms. The rounds had 40 and 0.5 ms of DAMON time.
      */
     private static RoundRun run(Map<Integer, String> nodes, Map<String, List<Double>> intake,
             List<List<Double>> rawPerShard) {
         return new RoundRun("test", 2, 2, 100_000_000L, List.of(60_000_000L, 40_000_000L), nodes,
                 List.of(290.0, 310.0), List.of(200.0, 200.0), List.of(90.0, 110.0), intake, List.of(100.0, 100.0),
-                List.of(100.0), rawPerShard, List.of(List.of(0L, 110_000_000L), List.of(500_000_000L, 590_000_000L)), List.of(0.0, 30.0), 200_000_000L, List.of(List.of(12.0, 10.0, 11.0), List.of(8.0)),
+                List.of(100.0), rawPerShard, List.of(List.of(0L, 110_000_000L), List.of(500_000_000L, 590_000_000L)),
+                List.of(0.0, 30.0), 200_000_000L, List.of(List.of(12.0, 10.0, 11.0), List.of(8.0)),
                 Map.of("sum", List.of(List.of(30.0), List.of(20.0)), "encode", List.of(List.of(50.0), List.of(40.0))),
                 Map.of("single JVM", 1000.0), List.of(0L, 290_000_000L, 600_000_000L), List.of(40.0, 0.5), "load 1.0");
     }

@@ -86,11 +86,15 @@ public final class ParameterShard extends AbstractBehavior<ParameterShard.Comman
      * gradient chunk reached the shard, when its last one was summed and when the optimizer was done,
      * all in this JVM's {@link System#nanoTime()}, and the gradient bytes taken in. For metrics and the
      * round benchmark, which compares a node's intake with raw loopback (docs/performance.md);
-     * nothing in larc-ps waits for it.
+     * nothing in larc-ps waits for it. {@code firstChunkNanos} is {@link #NO_CHUNK_YET} for a shard that
+     * owns no tensor.
      */
     public record StepTimed(String jobId, int shard, int lane, long step, long gradientBytes, long firstChunkNanos,
             long gatheredNanos, long appliedNanos) {
     }
+
+    /** A lane's first-chunk stamp before a chunk of its step arrived (nanoTime may be any long, even 0). */
+    public static final long NO_CHUNK_YET = Long.MIN_VALUE;
 
     /** The lane of a synchronous job: every worker's pushes meet in one step. */
     public static final int ALL_WORKERS = -1;
@@ -109,8 +113,8 @@ public final class ParameterShard extends AbstractBehavior<ParameterShard.Comman
         StepAggregator collecting;
         final ContributionArrays arrays = new ContributionArrays();
         final List<ReceiveFrame> early = new ArrayList<>();
-        /** When the first chunk of the step at {@link #clock} arrived; 0 before it did. */
-        long firstChunkNanos;
+        /** When the first chunk of the step at {@link #clock} arrived; {@link #NO_CHUNK_YET} before it did. */
+        long firstChunkNanos = NO_CHUNK_YET;
     }
 
     private final String entityId;
@@ -352,7 +356,7 @@ public final class ParameterShard extends AbstractBehavior<ParameterShard.Comman
         long step = command.frame().header().getStep();
         int key = laneOf(command.frame().header().getSenderRank());
         Lane lane = lane(key);
-        if (step == lane.clock && lane.firstChunkNanos == 0) {
+        if (step == lane.clock && lane.firstChunkNanos == NO_CHUNK_YET) {
             lane.firstChunkNanos = System.nanoTime();
         }
         if (!seeded) {
@@ -392,7 +396,7 @@ public final class ParameterShard extends AbstractBehavior<ParameterShard.Comman
         lane.collecting = null;
         lane.plan = null;
         lane.clock = step + 1;
-        lane.firstChunkNanos = 0;
+        lane.firstChunkNanos = NO_CHUNK_YET;
         applied++;
         // Told before the pulls are answered, so the coordinator plans the next step while the
         // weights are encoded and sent.
