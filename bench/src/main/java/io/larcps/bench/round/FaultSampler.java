@@ -2,6 +2,7 @@ package io.larcps.bench.round;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * Samples this process's minor page-fault count every {@value #PERIOD_MS} ms with a
@@ -17,32 +18,8 @@ public final class FaultSampler implements AutoCloseable {
     static final long PERIOD_MS = 200;
     public static final String PREFIX = "LARCPS-FAULTS ";
 
-    private final List<long[]> samples = new ArrayList<>();
-    private final Thread thread;
-    private volatile boolean running = true;
-
-    public FaultSampler() {
-        thread = new Thread(() -> {
-            while (running) {
-                sample();
-                try {
-                    Thread.sleep(PERIOD_MS);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "fault-sampler");
-        thread.setDaemon(true);
-        thread.start();
-    }
-
-    private void sample() {
-        long faults = OptimizerTiming.minorFaults();
-        long now = System.nanoTime();
-        synchronized (samples) {
-            samples.add(new long[] {now, faults});
-        }
-    }
+    private final StampedSampler sampler = new StampedSampler("fault-sampler", PERIOD_MS,
+            () -> OptionalLong.of(OptimizerTiming.minorFaults()));
 
     /** Faults taken between two instants, by linear interpolation between samples; NaN if not covered. */
     public static double faultsBetween(List<long[]> samples, long from, long to) {
@@ -50,9 +27,7 @@ public final class FaultSampler implements AutoCloseable {
     }
 
     public List<long[]> samples() {
-        synchronized (samples) {
-            return new ArrayList<>(samples);
-        }
+        return sampler.samples();
     }
 
     /** The samples as lines {@code LARCPS-FAULTS <nanos> <faults>}. */
@@ -79,8 +54,6 @@ public final class FaultSampler implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        thread.interrupt();
-        sample();
+        sampler.close();
     }
 }

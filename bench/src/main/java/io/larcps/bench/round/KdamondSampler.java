@@ -6,12 +6,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 
 /**
  * Samples the CPU time of the kernel's DAMON threads ({@code kdamond.*}) every {@value #PERIOD_MS} ms,
  * from the driver's JVM, which is idle while rounds run. On this VM a DAMON context samples page
  * accesses over all physical memory every 500 ms; a profile of the processes run (perf, 2026-11-28)
- * found each pass taking 50 to 90 ms of one core, almost all in {@code ptep_test_and_clear_young},
+ * found each pass taking 30 to 90 ms of one core, almost all in {@code ptep_test_and_clear_young},
  * and every round it fell in took about 100 ms longer. It is not larc-ps's and the benchmark leaves
  * it alone, but says how much of it each measured round had.
  *
@@ -21,31 +22,11 @@ public final class KdamondSampler implements AutoCloseable {
     static final long PERIOD_MS = 10;
 
     private final List<Path> threads;
-    private final List<long[]> samples = new ArrayList<>();
-    private final Thread thread;
-    private volatile boolean running = true;
+    private final StampedSampler sampler;
 
     public KdamondSampler() {
         this.threads = find();
-        thread = new Thread(() -> {
-            while (running) {
-                sample();
-                try {
-                    Thread.sleep(PERIOD_MS);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "kdamond-sampler");
-        thread.setDaemon(true);
-        if (!threads.isEmpty()) {
-            thread.start();
-        }
-    }
-
-    /** Whether this machine runs DAMON at all. */
-    public boolean present() {
-        return !threads.isEmpty();
+        this.sampler = threads.isEmpty() ? null : new StampedSampler("kdamond-sampler", PERIOD_MS, this::cpuNanos);
     }
 
     private static List<Path> find() {
@@ -66,19 +47,17 @@ public final class KdamondSampler implements AutoCloseable {
         return found;
     }
 
-    private void sample() {
+    /** The DAMON threads' time on a CPU so far, in ns; empty when one could not be read. */
+    private OptionalLong cpuNanos() {
         long cpuNanos = 0;
         for (Path schedstat : threads) {
             try {
                 cpuNanos += Long.parseLong(Files.readString(schedstat).trim().split("\\s+")[0]);
             } catch (IOException | RuntimeException e) {
-                return;
+                return OptionalLong.empty();
             }
         }
-        long now = System.nanoTime();
-        synchronized (samples) {
-            samples.add(new long[] {now, cpuNanos});
-        }
+        return OptionalLong.of(cpuNanos);
     }
 
     /**
@@ -86,14 +65,11 @@ public final class KdamondSampler implements AutoCloseable {
      * when DAMON does not run here.
      */
     public List<Double> cpuMsIn(List<List<Long>> spans) {
-        List<long[]> copy;
-        synchronized (samples) {
-            copy = new ArrayList<>(samples);
-        }
         List<Double> ms = new ArrayList<>();
-        if (threads.isEmpty()) {
+        if (sampler == null) {
             return ms;
         }
+        List<long[]> copy = sampler.samples();
         for (List<Long> span : spans) {
             ms.add(Stamped.between(copy, span.get(0), span.get(1)) / 1e6);
         }
@@ -111,10 +87,8 @@ public final class KdamondSampler implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        thread.interrupt();
-        if (!threads.isEmpty()) {
-            sample();
+        if (sampler != null) {
+            sampler.close();
         }
     }
 }
