@@ -168,6 +168,8 @@ public final class RoundBench {
                     elements, settings.shards()));
             RoundEvents.Rounds rounds = events.rounds(settings.warmup(), settings.steps() - 1);
             Map<String, List<Double>> intakeMs = events.intakeMs(nodeOfShard, settings.warmup(), settings.steps() - 1);
+            Map<String, List<Double>> firstChunkMs = events.firstChunkMs(nodeOfShard, settings.warmup(),
+                    settings.steps() - 1);
             long from = events.completedAt(settings.warmup() - 1).orElseThrow();
             long to = events.completedAt(settings.steps() - 1).orElseThrow();
             Map<String, Double> faultsPerRound = new TreeMap<>();
@@ -181,7 +183,7 @@ public final class RoundBench {
             }
             return new RoundRun("processes (coordinator+ps, ps and one JVM per worker, -Xmx" + heap + " each)",
                     settings.workers(), settings.shards(), ModelLayout.bytes(layout), bytes, nodeOfShard,
-                    rounds.roundMs(), rounds.pushMs(), rounds.pullMs(), intakeMs, rawBefore, rawAfter,
+                    rounds.roundMs(), rounds.pushMs(), rounds.pullMs(), intakeMs, firstChunkMs, rawBefore, rawAfter,
                     rawPerShard.msPerReceiver(), rawPerShard.spansNanos(), List.of(),
                     settings.workers() * ModelLayout.bytes(layout), timings.optimizerMs(), timings.parts(),
                     faultsPerRound, events.roundBounds(settings.warmup(), settings.steps() - 1), List.of(), "");

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BinaryOperator;
 
 /**
  * When each round's milestones happened, in {@link System#nanoTime()} (CLOCK_MONOTONIC on Linux, so
@@ -23,6 +24,7 @@ public final class RoundEvents {
     private final Map<Long, Long> completed = new ConcurrentHashMap<>();
     private final Map<Integer, Map<Long, Long>> started = new ConcurrentHashMap<>();
     private final Map<Integer, Map<Long, Long>> gathered = new ConcurrentHashMap<>();
+    private final Map<Integer, Map<Long, Long>> firstChunk = new ConcurrentHashMap<>();
 
     public void stepStarted(int worker, long step, long nanos) {
         started.computeIfAbsent(worker, w -> new ConcurrentHashMap<>()).putIfAbsent(step, nanos);
@@ -32,12 +34,14 @@ public final class RoundEvents {
         completed.putIfAbsent(step, nanos);
     }
 
-    public void stepGathered(int shard, long step, long nanos) {
+    /** Shard {@code shard} got its first chunk of {@code step} at {@code firstNanos} and had summed all at {@code nanos}. */
+    public void stepGathered(int shard, long step, long firstNanos, long nanos) {
+        firstChunk.computeIfAbsent(shard, w -> new ConcurrentHashMap<>()).putIfAbsent(step, firstNanos);
         gathered.computeIfAbsent(shard, w -> new ConcurrentHashMap<>()).putIfAbsent(step, nanos);
     }
 
-    public static String gatheredLine(int shard, long step, long nanos) {
-        return PREFIX + "gathered " + shard + " " + step + " " + nanos;
+    public static String gatheredLine(int shard, long step, long firstNanos, long nanos) {
+        return PREFIX + "gathered " + shard + " " + step + " " + firstNanos + " " + nanos;
     }
 
     public static String startedLine(int worker, long step, long nanos) {
@@ -59,7 +63,7 @@ public final class RoundEvents {
             case "started" -> stepStarted(Integer.parseInt(fields[1]), Long.parseLong(fields[2]), Long.parseLong(fields[3]));
             case "completed" -> stepCompleted(Long.parseLong(fields[1]), Long.parseLong(fields[2]));
             case "gathered" -> stepGathered(Integer.parseInt(fields[1]), Long.parseLong(fields[2]),
-                    Long.parseLong(fields[3]));
+                    Long.parseLong(fields[3]), Long.parseLong(fields[4]));
             default -> {
                 return false;
             }
@@ -115,19 +119,29 @@ public final class RoundEvents {
      * @param nodeOfShard the node hosting each shard
      */
     public Map<String, List<Double>> intakeMs(Map<Integer, String> nodeOfShard, long firstStep, long lastStep) {
+        return sinceStartMs(gathered, Math::max, nodeOfShard, firstStep, lastStep);
+    }
+
+    /** Per node, per measured step: from the workers' mean start of s to the first chunk of s at any of its shards. */
+    public Map<String, List<Double>> firstChunkMs(Map<Integer, String> nodeOfShard, long firstStep, long lastStep) {
+        return sinceStartMs(firstChunk, Math::min, nodeOfShard, firstStep, lastStep);
+    }
+
+    private Map<String, List<Double>> sinceStartMs(Map<Integer, Map<Long, Long>> stamps, BinaryOperator<Long> pick,
+            Map<Integer, String> nodeOfShard, long firstStep, long lastStep) {
         Map<String, List<Double>> byNode = new TreeMap<>();
         for (long s = firstStep; s <= lastStep; s++) {
             double start = meanStart(s);
-            Map<String, Long> lastGathered = new TreeMap<>();
+            Map<String, Long> byNodeAt = new TreeMap<>();
             for (Map.Entry<Integer, String> shard : nodeOfShard.entrySet()) {
-                Long at = gathered.getOrDefault(shard.getKey(), Map.of()).get(s);
+                Long at = stamps.getOrDefault(shard.getKey(), Map.of()).get(s);
                 if (at == null) {
                     throw new IllegalStateException("shard " + shard.getKey() + " recorded no gathering of step " + s);
                 }
-                lastGathered.merge(shard.getValue(), at, Math::max);
+                byNodeAt.merge(shard.getValue(), at, pick);
             }
             long step = s;
-            lastGathered.forEach((node, at) -> {
+            byNodeAt.forEach((node, at) -> {
                 if (at < start) {
                     throw new IllegalStateException(node + " gathered step " + step + " before the workers started it");
                 }

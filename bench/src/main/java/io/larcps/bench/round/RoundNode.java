@@ -72,7 +72,7 @@ public final class RoundNode {
     /** Keeps a line per step a shard of {@code system} gathered, to print after the rounds. */
     private static void recordGathered(ActorSystem<?> system, List<String> lines) {
         RoundCluster.shardTimings(system, timed -> lines.add(RoundEvents.gatheredLine(timed.shard(), timed.step(),
-                timed.gatheredNanos())));
+                timed.firstChunkNanos(), timed.gatheredNanos())));
     }
 
     private static void printAll(List<String> lines) {

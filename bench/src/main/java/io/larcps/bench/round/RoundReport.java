@@ -165,6 +165,16 @@ public record RoundReport(RoundRun run, Summary round, Summary push, Summary pul
                 100 * ingestFraction(node), rawForNodeGbPerS(node), hasOwnRaw(node) ? String.format(Locale.ROOT,
                         "its shard's receiver; its share of the one-receiver rate would be %.3f GB/s",
                         rawShareGbPerS(node)) : "its share of the one-receiver rate"));
+        if (run.firstChunkMs() != null) {
+            bytesPerNode.keySet().forEach(node -> {
+                List<Double> first = run.firstChunkMs().get(node);
+                if (first != null && intakeMs.containsKey(node)) {
+                    double firstMean = Summary.of(first).mean();
+                    line(out, "  intake, %-14s first chunk at its shards %.1f ms after the workers' start (mean), every"
+                            + " chunk summed %.1f ms after that", node, firstMean, intakeMs.get(node).mean() - firstMean);
+                }
+            });
+        }
         bytesPerNode.forEach((node, bytes) -> line(out, "  per round, %-14s %.3f GB/s (%.1f MB over the mean round) = %.1f%%"
                 + " of the whole raw rate (diagnostic; at the bound itself it would be %.1f%%)", node,
                 bytes / (round.mean() / 1e3) / 1e9, bytes / 1e6, 100 * perRoundIngestFraction(node),

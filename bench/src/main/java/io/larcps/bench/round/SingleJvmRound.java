@@ -71,7 +71,7 @@ public final class SingleJvmRound {
                     ParameterServerNode.PS_ROLE), psNodes, true, null);
             systems.add(coordinator);
             RoundCluster.shardTimings(coordinator, timed -> events.stepGathered(timed.shard(), timed.step(),
-                    timed.gatheredNanos()));
+                    timed.firstChunkNanos(), timed.gatheredNanos()));
             Address seed = Cluster.get(coordinator).selfMember().address();
             CompletableFuture<Long> done = new CompletableFuture<>();
             ParameterServerNode.start(coordinator, Optional.of(RoundCluster.job(settings.workers(), settings.shards(),
@@ -80,7 +80,7 @@ public final class SingleJvmRound {
                 ActorSystem<Void> ps = RoundCluster.startNode(0, List.of(ParameterServerNode.PS_ROLE), psNodes, true, seed);
                 systems.add(ps);
                 RoundCluster.shardTimings(ps, timed -> events.stepGathered(timed.shard(), timed.step(),
-                        timed.gatheredNanos()));
+                        timed.firstChunkNanos(), timed.gatheredNanos()));
                 ParameterServerNode.start(ps, Optional.empty(), ps.ignoreRef());
             }
             RoundCluster.awaitUp(coordinator, psNodes);
@@ -118,6 +118,8 @@ public final class SingleJvmRound {
 
         RoundEvents.Rounds rounds = events.rounds(settings.warmup(), settings.steps() - 1);
         Map<String, List<Double>> intakeMs = events.intakeMs(nodeOfShard, settings.warmup(), settings.steps() - 1);
+        Map<String, List<Double>> firstChunkMs = events.firstChunkMs(nodeOfShard, settings.warmup(),
+                settings.steps() - 1);
         Map<String, Double> faultsPerRound = new TreeMap<>();
         faultsPerRound.put("single JVM", FaultSampler.faultsBetween(faults.samples(),
                 events.completedAt(settings.warmup() - 1).orElseThrow(), events.completedAt(settings.steps() - 1)
@@ -128,7 +130,7 @@ public final class SingleJvmRound {
         }
         return new RoundRun("single JVM (coordinator+ps, ps and worker ActorSystems in one JVM)", settings.workers(),
                 settings.shards(), ModelLayout.bytes(layout), bytes, nodeOfShard, rounds.roundMs(), rounds.pushMs(),
-                rounds.pullMs(), intakeMs, rawBefore, rawAfter, rawPerShard.msPerReceiver(),
+                rounds.pullMs(), intakeMs, firstChunkMs, rawBefore, rawAfter, rawPerShard.msPerReceiver(),
                 rawPerShard.spansNanos(), List.of(),
                 settings.workers() * ModelLayout.bytes(layout), timings.optimizerMs(), timings.parts(), faultsPerRound,
                 events.roundBounds(settings.warmup(), settings.steps() - 1), List.of(), "");

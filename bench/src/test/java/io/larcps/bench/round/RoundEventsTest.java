@@ -44,16 +44,21 @@ class RoundEventsTest {
         RoundEvents events = new RoundEvents();
         events.stepStarted(0, 1, 10_000_000L);
         events.stepStarted(1, 1, 20_000_000L);
-        events.stepGathered(0, 1, 60_000_000L);
-        events.stepGathered(1, 1, 75_000_000L);
-        assertThat(events.parse(RoundEvents.gatheredLine(2, 1, 95_000_000L))).isTrue();
-        Map<String, List<Double>> intake = events.intakeMs(Map.of(0, "a", 1, "a", 2, "b"), 1, 1);
+        events.stepGathered(0, 1, 30_000_000L, 60_000_000L);
+        events.stepGathered(1, 1, 25_000_000L, 75_000_000L);
+        assertThat(events.parse(RoundEvents.gatheredLine(2, 1, 40_000_000L, 95_000_000L))).isTrue();
+        Map<Integer, String> nodes = Map.of(0, "a", 1, "a", 2, "b");
+        Map<String, List<Double>> intake = events.intakeMs(nodes, 1, 1);
         assertThat(intake.get("a")).singleElement().satisfies(ms -> assertThat(ms).isCloseTo(60.0, within(1e-9)));
         assertThat(intake.get("b")).singleElement().satisfies(ms -> assertThat(ms).isCloseTo(80.0, within(1e-9)));
+        // the first chunk at any of a node's shards
+        Map<String, List<Double>> first = events.firstChunkMs(nodes, 1, 1);
+        assertThat(first.get("a")).singleElement().satisfies(ms -> assertThat(ms).isCloseTo(10.0, within(1e-9)));
+        assertThat(first.get("b")).singleElement().satisfies(ms -> assertThat(ms).isCloseTo(25.0, within(1e-9)));
         assertThatThrownBy(() -> events.intakeMs(Map.of(3, "c"), 1, 1)).hasMessageContaining("shard 3");
         events.stepStarted(0, 2, 50_000_000L);
         events.stepStarted(1, 2, 50_000_000L);
-        events.stepGathered(0, 2, 40_000_000L);
+        events.stepGathered(0, 2, 30_000_000L, 40_000_000L);
         assertThatThrownBy(() -> events.intakeMs(Map.of(0, "a"), 2, 2)).hasMessageContaining("before the workers");
     }
 

@@ -18,7 +18,8 @@ class RoundReportTest {
     private static RoundRun run(Map<Integer, String> nodes, Map<String, List<Double>> intake,
             List<List<Double>> rawPerShard) {
         return new RoundRun("test", 2, 2, 100_000_000L, List.of(60_000_000L, 40_000_000L), nodes,
-                List.of(290.0, 310.0), List.of(200.0, 200.0), List.of(90.0, 110.0), intake, List.of(100.0, 100.0),
+                List.of(290.0, 310.0), List.of(200.0, 200.0), List.of(90.0, 110.0), intake,
+                Map.of("coordinator+ps", List.of(10.0, 14.0), "ps", List.of(8.0, 8.0)), List.of(100.0, 100.0),
                 List.of(100.0), rawPerShard, List.of(List.of(0L, 110_000_000L), List.of(500_000_000L, 590_000_000L)),
                 List.of(0.0, 30.0), 200_000_000L, List.of(List.of(12.0, 10.0, 11.0), List.of(8.0)),
                 Map.of("sum", List.of(List.of(30.0), List.of(20.0)), "encode", List.of(List.of(50.0), List.of(40.0))),
@@ -45,6 +46,8 @@ class RoundReportTest {
         // over the 300 ms round instead: 120 MB / 0.3 s against all of 2 GB/s
         assertThat(report.perRoundIngestFraction("coordinator+ps")).isCloseTo(0.4 / 2.0, within(1e-12));
         assertThat(report.text()).contains("TARGET ingest >= 80% of raw: PASS (83.3% on the slower node")
+                .contains("  intake, coordinator+ps first chunk at its shards 12.0 ms after the workers' start (mean),"
+                        + " every chunk summed 108.0 ms after that")
                 .contains("raw, shard 1's bytes  1.000 GB/s");
     }
 
