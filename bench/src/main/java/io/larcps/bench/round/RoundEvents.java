@@ -119,16 +119,20 @@ public final class RoundEvents {
      * @param nodeOfShard the node hosting each shard
      */
     public Map<String, List<Double>> intakeMs(Map<Integer, String> nodeOfShard, long firstStep, long lastStep) {
-        return sinceStartMs(gathered, Math::max, nodeOfShard, firstStep, lastStep);
+        return sinceStartMs(gathered, Math::max, true, nodeOfShard, firstStep, lastStep);
     }
 
-    /** Per node, per measured step: from the workers' mean start of s to the first chunk of s at any of its shards. */
+    /**
+     * Per node, per measured step: from the workers' mean start of s to the first chunk of s at any of
+     * its shards; negative when the earlier worker's first chunk arrived before the mean start.
+     */
     public Map<String, List<Double>> firstChunkMs(Map<Integer, String> nodeOfShard, long firstStep, long lastStep) {
-        return sinceStartMs(firstChunk, Math::min, nodeOfShard, firstStep, lastStep);
+        return sinceStartMs(firstChunk, Math::min, false, nodeOfShard, firstStep, lastStep);
     }
 
+    /** @param afterEveryStart the stamps needed every worker's pushes, so none may precede the mean start */
     private Map<String, List<Double>> sinceStartMs(Map<Integer, Map<Long, Long>> stamps, BinaryOperator<Long> pick,
-            Map<Integer, String> nodeOfShard, long firstStep, long lastStep) {
+            boolean afterEveryStart, Map<Integer, String> nodeOfShard, long firstStep, long lastStep) {
         Map<String, List<Double>> byNode = new TreeMap<>();
         for (long s = firstStep; s <= lastStep; s++) {
             double start = meanStart(s);
@@ -142,7 +146,7 @@ public final class RoundEvents {
             }
             long step = s;
             byNodeAt.forEach((node, at) -> {
-                if (at < start) {
+                if (afterEveryStart && at < start) {
                     throw new IllegalStateException(node + " gathered step " + step + " before the workers started it");
                 }
                 byNode.computeIfAbsent(node, n -> new ArrayList<>()).add((at - start) / 1e6);

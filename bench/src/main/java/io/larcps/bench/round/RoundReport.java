@@ -29,6 +29,8 @@ public record RoundReport(RoundRun run, Summary round, Summary push, Summary pul
 
     public static final double INGEST_TARGET = 0.80;
     public static final double BOUND_TARGET = 1.5;
+    /** A round or raw repetition with at least this much DAMON CPU time had a DAMON pass in it. */
+    public static final double KDAMOND_PASS_MS = 5.0;
 
     public static RoundReport of(RoundRun run) {
         Summary round = Summary.of(run.roundMs());
@@ -42,7 +44,9 @@ public record RoundReport(RoundRun run, Summary round, Summary push, Summary pul
             bytesPerNode.merge(node, run.workers() * run.shardBytes().get(shard), Long::sum);
         }
         Map<String, Summary> intake = new TreeMap<>();
-        run.intakeMs().forEach((node, ms) -> intake.put(node, Summary.of(ms)));
+        if (run.intakeMs() != null) {
+            run.intakeMs().forEach((node, ms) -> intake.put(node, Summary.of(ms)));
+        }
         Map<String, Double> ingest = new TreeMap<>();
         bytesPerNode.forEach((node, bytes) -> ingest.put(node, intake.containsKey(node)
                 ? bytes / (intake.get(node).mean() / 1e3) / 1e9 : Double.NaN));
@@ -108,6 +112,11 @@ public record RoundReport(RoundRun run, Summary round, Summary push, Summary pul
     /** A node's pushed bytes over the mean whole round, as a fraction of the whole raw rate. */
     public double perRoundIngestFraction(String node) {
         return bytesPerNode.get(node) / (round.mean() / 1e3) / 1e9 / rawGbPerS;
+    }
+
+    /** The bound's optimizer part: the slower shard's median step. */
+    public double optimizerPartMs() {
+        return boundMs - movedBytes / (rawGbPerS * 1e9) * 1e3;
     }
 
     public double boundRatio() {
@@ -205,16 +214,13 @@ public record RoundReport(RoundRun run, Summary round, Summary push, Summary pul
         }
         kdamondLines(out);
         line(out, "bound                 %.1f ms = %.1f MB / %.2f GB/s + %.1f ms (slower shard's optimizer median)", boundMs,
-                movedBytes / 1e6, rawGbPerS, boundMs - movedBytes / (rawGbPerS * 1e9) * 1e3);
+                movedBytes / 1e6, rawGbPerS, optimizerPartMs());
         line(out, "TARGET ingest >= %.0f%% of raw: %s (%.1f%% on the slower node, over its intake)",
                 100 * INGEST_TARGET, ingestPasses() ? "PASS" : "MISS", 100 * worstIngestFraction());
         line(out, "TARGET round <= %.1fx bound: %s (%.2fx: %.1f ms vs %.1f ms)", BOUND_TARGET,
                 boundPasses() ? "PASS" : "MISS", boundRatio(), round.mean(), boundMs);
         return out.toString();
     }
-
-    /** A round or raw repetition with at least this much DAMON CPU time had a DAMON pass in it. */
-    public static final double KDAMOND_PASS_MS = 5.0;
 
     /** Indices of the intervals whose DAMON time is under {@link #KDAMOND_PASS_MS}; all when none was watched. */
     static List<Integer> withoutKdamond(List<Double> kdamondMs, int count) {
@@ -258,9 +264,8 @@ public record RoundReport(RoundRun run, Summary round, Summary push, Summary pul
         List<List<Long>> spans = run.rawPerShardSpansNanos();
         double repMs = reps.stream().mapToDouble(k -> (spans.get(k).get(1) - spans.get(k).get(0)) / 1e6).average()
                 .orElseThrow();
-        double pushedBytes = run.workers() * (double) run.modelBytes();
-        double quietBound = movedBytes / (pushedBytes / (repMs / 1e3)) * 1e3 + (boundMs - movedBytes / (rawGbPerS * 1e9)
-                * 1e3);
+        // A quiet repetition moved every pushed byte in repMs; the round moves each twice (push and pull).
+        double quietBound = movedBytes / run.rawBytesPerRep() * repMs + optimizerPartMs();
         Map<String, Double> ingest = new TreeMap<>();
         for (Map.Entry<String, Long> node : bytesPerNode.entrySet()) {
             List<Double> intake = run.intakeMs().get(node.getKey());
