@@ -112,30 +112,28 @@ public final class RoundEvents {
     }
 
     /**
-     * Per node, per measured step: from the workers' mean start of s to the moment the last of the
+     * Per node, per measured step: from the first worker's start of s to the moment the last of the
      * node's shards had summed every chunk of s. That is the span in which the node takes in its
-     * gradient bytes, counted from before the first of them is even encoded, so never too short.
+     * gradient bytes, counted from before the first of them is even encoded, so never too short. (The
+     * workers start a step at different times, whenever each has pulled the new weights: the mean
+     * start would cut off the first worker's head start.)
      *
      * @param nodeOfShard the node hosting each shard
      */
     public Map<String, List<Double>> intakeMs(Map<Integer, String> nodeOfShard, long firstStep, long lastStep) {
-        return sinceStartMs(gathered, Math::max, true, nodeOfShard, firstStep, lastStep);
+        return sinceFirstStartMs(gathered, Math::max, nodeOfShard, firstStep, lastStep);
     }
 
-    /**
-     * Per node, per measured step: from the workers' mean start of s to the first chunk of s at any of
-     * its shards; negative when the earlier worker's first chunk arrived before the mean start.
-     */
+    /** Per node, per measured step: from the first worker's start of s to the first chunk of s at any of its shards. */
     public Map<String, List<Double>> firstChunkMs(Map<Integer, String> nodeOfShard, long firstStep, long lastStep) {
-        return sinceStartMs(firstChunk, Math::min, false, nodeOfShard, firstStep, lastStep);
+        return sinceFirstStartMs(firstChunk, Math::min, nodeOfShard, firstStep, lastStep);
     }
 
-    /** @param afterEveryStart the stamps needed every worker's pushes, so none may precede the mean start */
-    private Map<String, List<Double>> sinceStartMs(Map<Integer, Map<Long, Long>> stamps, BinaryOperator<Long> pick,
-            boolean afterEveryStart, Map<Integer, String> nodeOfShard, long firstStep, long lastStep) {
+    private Map<String, List<Double>> sinceFirstStartMs(Map<Integer, Map<Long, Long>> stamps, BinaryOperator<Long> pick,
+            Map<Integer, String> nodeOfShard, long firstStep, long lastStep) {
         Map<String, List<Double>> byNode = new TreeMap<>();
         for (long s = firstStep; s <= lastStep; s++) {
-            double start = meanStart(s);
+            long start = firstStart(s);
             Map<String, Long> byNodeAt = new TreeMap<>();
             for (Map.Entry<Integer, String> shard : nodeOfShard.entrySet()) {
                 Long at = stamps.getOrDefault(shard.getKey(), Map.of()).get(s);
@@ -146,8 +144,8 @@ public final class RoundEvents {
             }
             long step = s;
             byNodeAt.forEach((node, at) -> {
-                if (afterEveryStart && at < start) {
-                    throw new IllegalStateException(node + " gathered step " + step + " before the workers started it");
+                if (at < start) {
+                    throw new IllegalStateException(node + " had pushes of step " + step + " before a worker started it");
                 }
                 byNode.computeIfAbsent(node, n -> new ArrayList<>()).add((at - start) / 1e6);
             });
@@ -155,19 +153,19 @@ public final class RoundEvents {
         return byNode;
     }
 
-    private double meanStart(long step) {
+    private long firstStart(long step) {
         if (started.isEmpty()) {
             throw new IllegalStateException("no worker recorded a start");
         }
-        double sum = 0;
+        long first = Long.MAX_VALUE;
         for (Map.Entry<Integer, Map<Long, Long>> worker : started.entrySet()) {
             Long start = worker.getValue().get(step);
             if (start == null) {
                 throw new IllegalStateException("worker " + worker.getKey() + " recorded no start of step " + step);
             }
-            sum += start;
+            first = Math.min(first, start);
         }
-        return sum / started.size();
+        return first;
     }
 
     /** The completions of steps {@code firstStep - 1} to {@code lastStep}: the bounds of the measured rounds. */

@@ -11,7 +11,7 @@ import java.util.TreeMap;
  * The figures of a {@link RoundRun} against the targets:
  * <ul>
  *   <li>ingest per ps node = gradient bytes pushed to that node per round / the node's intake time (the
- *       workers' start of the step until the last of its shards has summed every chunk), as a
+ *       first worker's start of the step until the last of its shards has summed every chunk), as a
  *       percentage of raw loopback for the same bytes: one discard receiver per shard, all taking in
  *       their pushes at once, as the ps nodes do. Target >= 80%. When shards share a node, the node's
  *       share of the one-receiver raw rate stands in. Also printed: the same bytes over the whole round,
@@ -168,7 +168,7 @@ public record RoundReport(RoundRun run, Summary round, Summary push, Summary pul
             }
         }
         bytesPerNode.forEach((node, bytes) -> line(out, "ingest, %-14s %.3f GB/s = %.1f MB pushed to it / %s ms of intake"
-                + " (workers' start -> its shards have summed every chunk) = %.1f%% of raw for its bytes (%.3f GB/s, %s)",
+                + " (first worker's start -> its shards have summed every chunk) = %.1f%% of raw for its bytes (%.3f GB/s, %s)",
                 node, ingestGbPerS.get(node), bytes / 1e6,
                 intakeMs.containsKey(node) ? intakeMs.get(node).describe("%.1f") : "none recorded",
                 100 * ingestFraction(node), rawForNodeGbPerS(node), hasOwnRaw(node) ? String.format(Locale.ROOT,
@@ -179,7 +179,7 @@ public record RoundReport(RoundRun run, Summary round, Summary push, Summary pul
                 List<Double> first = run.firstChunkMs().get(node);
                 if (first != null && intakeMs.containsKey(node)) {
                     double firstMean = Summary.of(first).mean();
-                    line(out, "  intake, %-14s first chunk at its shards %.1f ms after the workers' start (mean), every"
+                    line(out, "  intake, %-14s first chunk at its shards %.1f ms after the first worker's start, every"
                             + " chunk summed %.1f ms after that", node, firstMean, intakeMs.get(node).mean() - firstMean);
                 }
             });

@@ -13,9 +13,9 @@ import java.util.Map;
  * @param pushMs the part of each round from the workers' start of step s (mean over workers) to its completion:
  *     push, sum and optimizer step
  * @param pullMs the rest: version s back to the workers and the plan of step s reaching them
- * @param intakeMs per ps node, per measured step: the workers' mean start of s to the moment the last of
+ * @param intakeMs per ps node, per measured step: the first worker's start of s to the moment the last of
  *     the node's shards had summed every chunk of s (RoundEvents.intakeMs)
- * @param firstChunkMs per ps node, per measured step: the workers' mean start of s to the first chunk of s at
+ * @param firstChunkMs per ps node, per measured step: the first worker's start of s to the first chunk of s at
  *     any of the node's shards
  * @param rawBeforeMs raw loopback repetitions measured before the rounds (warm-up repetitions dropped)
  * @param rawAfterMs the same, after the rounds
