@@ -76,15 +76,6 @@ public final class KdamondSampler implements AutoCloseable {
         return ms;
     }
 
-    /** Consecutive stamps as spans: {@code [b0, b1], [b1, b2], ...}. */
-    public static List<List<Long>> spans(List<Long> bounds) {
-        List<List<Long>> spans = new ArrayList<>();
-        for (int i = 1; i < bounds.size(); i++) {
-            spans.add(List.of(bounds.get(i - 1), bounds.get(i)));
-        }
-        return spans;
-    }
-
     @Override
     public void close() {
         if (sampler != null) {

@@ -184,7 +184,7 @@ public final class RawLoopback {
     public record Timed(List<List<Double>> msPerReceiver, List<List<Long>> spansNanos) {
         /** A run's repetitions from its clock's bounds (each start, then the end of the last). */
         static Timed of(List<List<Double>> msPerReceiver, List<Long> bounds) {
-            return new Timed(msPerReceiver, KdamondSampler.spans(bounds));
+            return new Timed(msPerReceiver, Stamped.spans(bounds));
         }
 
         /** The same without the first {@code warmup} repetitions. */

@@ -74,7 +74,7 @@ public final class RoundBench {
         String before = ChildJvms.loadAverage();
         try (KdamondSampler kdamond = new KdamondSampler()) {
             RoundRun run = measured.run();
-            return run.withDriverReadings(kdamond.cpuMsIn(KdamondSampler.spans(run.roundBoundsNanos())),
+            return run.withDriverReadings(kdamond.cpuMsIn(Stamped.spans(run.roundBoundsNanos())),
                     kdamond.cpuMsIn(run.rawPerShardSpansNanos()), "load average " + before + " at the start, "
                     + ChildJvms.loadAverage() + " at the end");
         }

@@ -1,5 +1,6 @@
 package io.larcps.bench.round;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /** Readings of a growing counter, each {@code [System.nanoTime(), value]}, in time order. */
@@ -10,6 +11,15 @@ final class Stamped {
     /** How much the counter grew between two instants, by linear interpolation; NaN if not covered. */
     static double between(List<long[]> samples, long from, long to) {
         return at(samples, to) - at(samples, from);
+    }
+
+    /** Consecutive stamps as spans: {@code [b0, b1], [b1, b2], ...}. */
+    static List<List<Long>> spans(List<Long> bounds) {
+        List<List<Long>> spans = new ArrayList<>();
+        for (int i = 1; i < bounds.size(); i++) {
+            spans.add(List.of(bounds.get(i - 1), bounds.get(i)));
+        }
+        return spans;
     }
 
     static double at(List<long[]> samples, long nanos) {
