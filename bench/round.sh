@@ -24,8 +24,8 @@ loopback before and after the rounds, twice: one discard receiver taking every w
 connection per worker), and one discard receiver per shard taking that shard's tensors, all on one
 repetition clock (the same 4 MiB frames and data-plane socket options). Per run it prints ms per round
 (mean, sd, median, range) split into its two parts (see below), and against the targets:
-  ingest per ps node = its pushed bytes / its intake (workers' start of a step -> its shards have
-                       summed every chunk), as % of its shard's raw receiver (target >= 80%)
+  ingest per ps node = its pushed bytes / its intake (first worker's start of a step -> its shards
+                       have summed every chunk), as % of its shard's raw receiver (target >= 80%)
   bound = bytes moved per round (push + pull) / raw GB/s (one receiver) + optimizer time of the
           larger shard (target round <= 1.5 x bound)
 PASS/MISS each. Diagnostics beside them: where each round's time goes (workers' start -> every shard
