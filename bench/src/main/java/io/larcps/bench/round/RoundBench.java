@@ -72,12 +72,17 @@ public final class RoundBench {
     /** Runs {@code measured} while this JVM watches the machine's load and its DAMON threads. */
     private static RoundRun withDriverReadings(Measured measured) throws Exception {
         String before = ChildJvms.loadAverage();
-        try (KdamondSampler kdamond = new KdamondSampler()) {
-            RoundRun run = measured.run();
-            return run.withDriverReadings(kdamond.cpuMsIn(Stamped.spans(run.roundBoundsNanos())),
-                    kdamond.cpuMsIn(run.rawPerShardSpansNanos()), "load average " + before + " at the start, "
-                    + ChildJvms.loadAverage() + " at the end");
+        KdamondSampler kdamond = new KdamondSampler();
+        RoundRun run;
+        try {
+            run = measured.run();
+        } finally {
+            // Its last reading comes after every round and repetition, so each span is covered.
+            kdamond.close();
         }
+        return run.withDriverReadings(kdamond.cpuMsIn(Stamped.spans(run.roundBoundsNanos())),
+                kdamond.cpuMsIn(run.rawPerShardSpansNanos()), "load average " + before + " at the start, "
+                + ChildJvms.loadAverage() + " at the end");
     }
 
     private static RoundRun single(RoundSettings settings, Path out, List<String> common, String heap) throws Exception {

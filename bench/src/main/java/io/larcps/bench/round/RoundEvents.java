@@ -1,6 +1,9 @@
 package io.larcps.bench.round;
 
+import io.larcps.server.shard.ParameterShard;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,8 +39,25 @@ public final class RoundEvents {
 
     /** Shard {@code shard} got its first chunk of {@code step} at {@code firstNanos} and had summed all at {@code nanos}. */
     public void stepGathered(int shard, long step, long firstNanos, long nanos) {
-        firstChunk.computeIfAbsent(shard, w -> new ConcurrentHashMap<>()).putIfAbsent(step, firstNanos);
+        if (firstNanos != ParameterShard.NO_CHUNK_YET) {
+            firstChunk.computeIfAbsent(shard, w -> new ConcurrentHashMap<>()).putIfAbsent(step, firstNanos);
+        }
         gathered.computeIfAbsent(shard, w -> new ConcurrentHashMap<>()).putIfAbsent(step, nanos);
+    }
+
+    /**
+     * Waits until each of {@code shards} has reported gathering {@code step}: a shard publishes that
+     * after it tells the coordinator, so it can trail the job's end. @return whether all did in time
+     */
+    public boolean awaitGathered(Collection<Integer> shards, long step, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!shards.stream().allMatch(shard -> gathered.getOrDefault(shard, Map.of()).containsKey(step))) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return true;
     }
 
     public static String gatheredLine(int shard, long step, long firstNanos, long nanos) {

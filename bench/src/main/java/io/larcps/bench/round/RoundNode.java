@@ -6,6 +6,7 @@ import io.larcps.server.node.ParameterServerNode;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -69,10 +70,13 @@ public final class RoundNode {
         System.exit(code);
     }
 
-    /** Keeps a line per step a shard of {@code system} gathered, to print after the rounds. */
-    private static void recordGathered(ActorSystem<?> system, List<String> lines) {
-        RoundCluster.shardTimings(system, timed -> lines.add(RoundEvents.gatheredLine(timed.shard(), timed.step(),
-                timed.firstChunkNanos(), timed.gatheredNanos())));
+    /** Keeps a line per step a shard of {@code system} gathered, to print after the rounds, and notes it in {@code events}. */
+    private static void recordGathered(ActorSystem<?> system, List<String> lines, RoundEvents events) {
+        RoundCluster.shardTimings(system, timed -> {
+            lines.add(RoundEvents.gatheredLine(timed.shard(), timed.step(), timed.firstChunkNanos(),
+                    timed.gatheredNanos()));
+            events.stepGathered(timed.shard(), timed.step(), timed.firstChunkNanos(), timed.gatheredNanos());
+        });
     }
 
     private static void printAll(List<String> lines) {
@@ -85,20 +89,25 @@ public final class RoundNode {
             throws Exception {
         ActorSystem<Void> system = RoundCluster.startNode(port, List.of(ParameterServerNode.COORDINATOR_ROLE,
                 ParameterServerNode.PS_ROLE), psNodes, false, null);
-        recordGathered(system, gathered);
+        RoundEvents events = new RoundEvents();
+        recordGathered(system, gathered, events);
         try {
-            RoundEvents events = new RoundEvents();
             CompletableFuture<Long> done = new CompletableFuture<>();
             ParameterServerNode.start(system, Optional.of(RoundCluster.job(settings.workers(), settings.shards(),
                     settings.steps())), RoundCluster.listener(system, events, done));
             done.get(30, TimeUnit.MINUTES);
+            Address self = Cluster.get(system).selfMember().address();
+            Map<Integer, Address> placement = RoundCluster.placement(system);
+            List<Integer> own = placement.entrySet().stream().filter(e -> e.getValue().equals(self))
+                    .map(Map.Entry::getKey).toList();
+            if (!events.awaitGathered(own, settings.steps() - 1, Duration.ofSeconds(10))) {
+                System.err.println("shards " + own + " did not report gathering the last step within 10 s");
+            }
             for (long step = 0; step < settings.steps(); step++) {
                 long at = step;
                 events.completedAt(step).ifPresent(nanos -> System.out.println(RoundEvents.completedLine(at, nanos)));
             }
             printAll(gathered);
-            Address self = Cluster.get(system).selfMember().address();
-            Map<Integer, Address> placement = RoundCluster.placement(system);
             placement.forEach((shard, address) -> System.out.println(RoundEvents.PREFIX + "placement " + shard + " "
                     + (address.equals(self) ? "coordinator+ps" : "ps@" + address.port().get())));
             return 0;
@@ -110,7 +119,7 @@ public final class RoundNode {
 
     private static int ps(Address seed, int psNodes, List<String> gathered) throws Exception {
         ActorSystem<Void> system = RoundCluster.startNode(0, List.of(ParameterServerNode.PS_ROLE), psNodes, false, seed);
-        recordGathered(system, gathered);
+        recordGathered(system, gathered, new RoundEvents());
         ParameterServerNode.start(system, Optional.empty(), system.ignoreRef());
         system.getWhenTerminated().toCompletableFuture().get();
         return 0;

@@ -9,6 +9,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -99,6 +100,9 @@ public final class SingleJvmRound {
             finished.get(5, TimeUnit.MINUTES);
             done.get(1, TimeUnit.MINUTES);
             Map<Integer, Address> placement = RoundCluster.placement(coordinator);
+            if (!events.awaitGathered(placement.keySet(), settings.steps() - 1, Duration.ofSeconds(10))) {
+                log("shards " + placement.keySet() + " did not report gathering the last step within 10 s");
+            }
             placement.forEach((shard, address) -> nodeOfShard.put(shard,
                     address.equals(seed) ? "coordinator+ps" : "ps@" + address.port().get()));
         } finally {

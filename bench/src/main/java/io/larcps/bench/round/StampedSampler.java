@@ -3,6 +3,7 @@ package io.larcps.bench.round;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -48,11 +49,16 @@ final class StampedSampler implements AutoCloseable {
         }
     }
 
-    /** Stops sampling after one last reading. */
+    /** Stops sampling, then takes one last reading, so readings stay in time order. */
     @Override
     public void close() {
         running = false;
         thread.interrupt();
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         sample();
     }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.larcps.server.shard.ParameterShard;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -61,6 +63,22 @@ class RoundEventsTest {
         events.stepGathered(0, 2, 30_000_000L, 40_000_000L);
         assertThatThrownBy(() -> events.intakeMs(Map.of(0, "a"), 2, 2)).hasMessageContaining("before a worker");
         assertThatThrownBy(() -> events.firstChunkMs(Map.of(0, "a"), 2, 2)).hasMessageContaining("before a worker");
+    }
+
+    @Test
+    void waitingForTheLastStepsGatheringEndsWhenEveryShardReportedItOrTimesOut() throws InterruptedException {
+        RoundEvents events = new RoundEvents();
+        events.stepGathered(0, 9, ParameterShard.NO_CHUNK_YET, 100L);
+        assertThat(events.awaitGathered(List.of(0), 9, Duration.ofSeconds(1))).isTrue();
+        assertThat(events.awaitGathered(List.of(0, 1), 9, Duration.ofMillis(50))).isFalse();
+        Thread late = new Thread(() -> events.stepGathered(1, 9, 50L, 120L));
+        late.start();
+        assertThat(events.awaitGathered(List.of(0, 1), 9, Duration.ofSeconds(10))).isTrue();
+        late.join();
+        // a shard that owned no tensor got no first chunk: it is left out of the first-chunk figures
+        events.stepStarted(0, 9, 10L);
+        assertThat(events.firstChunkMs(Map.of(1, "a"), 9, 9).get("a")).containsExactly(40e-6);
+        assertThatThrownBy(() -> events.firstChunkMs(Map.of(0, "a"), 9, 9)).hasMessageContaining("shard 0");
     }
 
     @Test

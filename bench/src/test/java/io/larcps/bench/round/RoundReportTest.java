@@ -26,7 +26,7 @@ class RoundReportTest {
                 Map.of("single JVM", 1000.0), List.of(0L, 290_000_000L, 600_000_000L), List.of(40.0, 0.5), "load 1.0");
     }
 
-    private static final List<List<Double>> RAW_PER_SHARD = List.of(List.of(90.0, 110.0), List.of(80.0));
+    private static final List<List<Double>> RAW_PER_SHARD = List.of(List.of(90.0, 110.0), List.of(80.0, 80.0));
 
     private static RoundRun run(Map<Integer, String> nodes) {
         return run(nodes, Map.of("coordinator+ps", List.of(110.0, 130.0), "ps", List.of(95.0, 95.0)), RAW_PER_SHARD);

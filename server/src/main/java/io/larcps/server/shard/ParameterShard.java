@@ -356,9 +356,6 @@ public final class ParameterShard extends AbstractBehavior<ParameterShard.Comman
         long step = command.frame().header().getStep();
         int key = laneOf(command.frame().header().getSenderRank());
         Lane lane = lane(key);
-        if (step == lane.clock && lane.firstChunkNanos == NO_CHUNK_YET) {
-            lane.firstChunkNanos = System.nanoTime();
-        }
         if (!seeded) {
             refuse(command, ErrorCode.FUTURE_STEP, "shard " + entityId + " has no initial weights yet");
         } else if (step < lane.clock) {
@@ -368,10 +365,19 @@ public final class ParameterShard extends AbstractBehavior<ParameterShard.Comman
             refuse(command, ErrorCode.FUTURE_STEP, "step " + step + " is ahead of shard " + entityId
                     + ", which collects step " + lane.clock + (key == ALL_WORKERS ? "" : " of rank " + key));
         } else if (lane.plan == null) {
+            stampFirstChunk(lane);
             lane.early.add(command);
         } else {
+            stampFirstChunk(lane);
             offer(lane.collecting, command);
             completeStepIfReady(key, lane);
+        }
+    }
+
+    /** A chunk of the lane's current step got past the step checks: the first one starts its intake. */
+    private static void stampFirstChunk(Lane lane) {
+        if (lane.firstChunkNanos == NO_CHUNK_YET) {
+            lane.firstChunkNanos = System.nanoTime();
         }
     }
 

@@ -154,12 +154,18 @@ class UpdateKernelTest {
                 le.putFloat(byteOffset + 4 * position, old);
             }
         }
-        // Negative zeros and the extremes are finite.
-        for (float edge : new float[] {-0f, Float.MAX_VALUE, -Float.MAX_VALUE, Float.MIN_VALUE}) {
-            le.putFloat(byteOffset, edge);
-            for (UpdateKernel kernel : new UpdateKernel[] {scalar, vector}) {
-                assertThat(kernel.copyFiniteLittleEndian(direct, byteOffset, new float[count], 0, count))
-                        .as("%s: %s", kernel.name(), edge).isTrue();
+        // Negative zeros, the extremes and subnormals are finite, in the vector part and in the tail.
+        for (float edge : new float[] {-0f, Float.MAX_VALUE, -Float.MAX_VALUE, Float.MIN_VALUE, -Float.MIN_NORMAL / 2}) {
+            for (int position : new int[] {0, count - 1}) {
+                le.putFloat(byteOffset + 4 * position, edge);
+                for (UpdateKernel kernel : new UpdateKernel[] {scalar, vector}) {
+                    float[] target = new float[count + 2];
+                    assertThat(kernel.copyFiniteLittleEndian(direct, byteOffset, target, 1, count))
+                            .as("%s: %s at %d", kernel.name(), edge, position).isTrue();
+                    assertThat(target[1 + position]).isEqualTo(edge);
+                    assertThat(target[0]).isZero();
+                    assertThat(target[count + 1]).as("past the range").isZero();
+                }
             }
         }
     }

@@ -165,19 +165,21 @@ class ParameterShardTest {
     }
 
     @Test
-    void eachAppliedStepIsPublishedWithTheBytesItTookInAndWhen() {
+    void eachAppliedStepIsPublishedWithTheBytesItTookInAndWhen() throws InterruptedException {
         TestProbe<ParameterShard.StepTimed> timings = KIT.createTestProbe();
         KIT.system().eventStream().tell(new EventStream.Subscribe<>(ParameterShard.StepTimed.class, timings.getRef()));
         try {
             seed();
-            long before = System.nanoTime();
-            plan(0, 0.4, 0, 1);
-            for (int rank = 0; rank < 2; rank++) {
-                send(FrameKind.GRADIENT_PUSH, 0, rank, 4, new float[10], 8);
-                send(FrameKind.GRADIENT_PUSH, 0, rank, 9, new float[3], 8);
-            }
-            // Refused before it is taken in: not counted.
+            // Refused by the step checks: neither counted nor the start of the step's intake.
             send(FrameKind.GRADIENT_PUSH, 3, 0, 4, new float[10], 8);
+            assertThat(peer.nextError().code()).isEqualTo(ErrorCode.FUTURE_STEP);
+            long before = System.nanoTime();
+            // Rank 1 arrives before the plan and is held: its arrival starts the intake.
+            send(FrameKind.GRADIENT_PUSH, 0, 1, 4, new float[10], 8);
+            send(FrameKind.GRADIENT_PUSH, 0, 1, 9, new float[3], 8);
+            plan(0, 0.4, 0, 1);
+            send(FrameKind.GRADIENT_PUSH, 0, 0, 4, new float[10], 8);
+            send(FrameKind.GRADIENT_PUSH, 0, 0, 9, new float[3], 8);
             coordinator.expectMessageClass(TrainingCoordinator.StepApplied.class);
 
             ParameterShard.StepTimed timed = timings.expectMessageClass(ParameterShard.StepTimed.class);
@@ -190,6 +192,16 @@ class ParameterShardTest {
             assertThat(timed.gatheredNanos()).isGreaterThanOrEqualTo(timed.firstChunkNanos());
             assertThat(timed.appliedNanos()).isGreaterThanOrEqualTo(timed.gatheredNanos());
             timings.expectNoMessage(Duration.ofMillis(100));
+
+            // The next step's intake starts with its own first chunk.
+            plan(1, 0.4, 0);
+            send(FrameKind.GRADIENT_PUSH, 1, 0, 4, new float[10], 8);
+            send(FrameKind.GRADIENT_PUSH, 1, 0, 9, new float[3], 8);
+            coordinator.expectMessageClass(TrainingCoordinator.StepApplied.class);
+            ParameterShard.StepTimed next = timings.expectMessageClass(ParameterShard.StepTimed.class);
+            assertThat(next.step()).isEqualTo(1);
+            assertThat(next.gradientBytes()).isEqualTo((10 + 3) * Float.BYTES);
+            assertThat(next.firstChunkNanos()).isGreaterThan(timed.appliedNanos());
         } finally {
             KIT.system().eventStream().tell(new EventStream.Unsubscribe<>(timings.getRef()));
         }
