@@ -12,7 +12,9 @@ Builds the benchmarks (./mvnw -q -pl bench -am package -DskipTests), then runs
 io.larcps.bench.round.RoundBench, which times synchronous rounds of the real parameter-server path for
 the ResNet-50 layout (161 tensors, 25,557,032 floats, 102 MB per copy) with 2 workers and 2 shards.
 The workers' gradient source returns precomputed sums (seeded Gaussian) at once, so a round is only
-push (2 x 102 MB), sum, LARC step, pull (2 x 102 MB) and the coordinator's messages.
+push (2 x 102 MB), sum, LARC step, pull (2 x 102 MB) and the coordinator's messages. The sums lie in
+direct memory, as a DL4J network's gradients do, and are pushed without a copy
+(-- --gradient-memory heap: in float[]s, copied into send buffers as they are pushed).
 
 Two runs, each in its own child JVMs:
   single     one JVM (-Xmx8g): coordinator+ps, ps and worker ActorSystems on 127.0.0.1, formed as
@@ -49,7 +51,8 @@ Options:
   -h, --help      this text
   -- ARGS         passed on to the driver, e.g. -- --rounds 40 --warmup 10 --raw-reps 20
                   (also --workers, --shards, --raw-warmup, --optimizer-warmup, --optimizer-reps,
-                  --single-heap 8g, --child-heap 2g, --child-jvm-flags "FLAGS" added to every child)
+                  --single-heap 8g, --child-heap 2g, --gradient-memory direct|heap, --child-jvm-flags "FLAGS"
+                  added to every child)
 
 Every child JVM starts with -XX:+UseTransparentHugePages when the kernel offers huge pages on request
 (/sys/kernel/mm/transparent_hugepage/enabled is madvise or always), as bin/larcps starts its JVM; add

@@ -2,6 +2,7 @@ package io.larcps.worker;
 
 import io.larcps.proto.control.StepPlan;
 import io.larcps.proto.control.TensorLayout;
+import io.larcps.worker.transport.TensorValues;
 
 /**
  * What a worker trains: a model's tensor layout, its initial weights, and its gradients. The worker
@@ -21,7 +22,8 @@ public interface GradientSource {
      *
      * @param weights the weights of version {@code plan.step}, one array per tensor; read only
      * @return sums the worker only reads, and is done with before it calls {@code compute} again, so a
-     *     source may hand back the same arrays every step
+     *     source may hand back the same arrays (or memory) every step. Sums in direct memory
+     *     ({@link TensorValues#direct}) are pushed without a copy.
      */
     Contribution compute(float[][] weights, StepPlan plan, int participantIndex);
 
@@ -33,6 +35,10 @@ public interface GradientSource {
     }
 
     /** Per-tensor sums and the number of samples behind them. */
-    record Contribution(float[][] sums, long samples) {
+    record Contribution(TensorValues sums, long samples) {
+        /** Sums in heap arrays, one per tensor. */
+        public Contribution(float[][] sums, long samples) {
+            this(TensorValues.of(sums), samples);
+        }
     }
 }

@@ -23,7 +23,7 @@ public final class RoundBench {
 
     public static void main(String[] argv) throws Exception {
         List<String> valued = new ArrayList<>(RoundSettings.OPTIONS);
-        valued.addAll(List.of("--mode", "--out", "--single-heap", "--child-heap", "--child-jvm-flags"));
+        valued.addAll(List.of("--mode", "--out", "--single-heap", "--child-heap", "--child-jvm-flags", "--gradient-memory"));
         Args args = new Args(argv, valued, List.of("--quick", "--fail-on-miss"));
         RoundSettings settings = RoundSettings.from(args, args.flag("--quick") ? RoundSettings.quick() : RoundSettings.full());
         String mode = args.string("--mode", "both");
@@ -33,6 +33,11 @@ public final class RoundBench {
         Path out = Files.createDirectories(Path.of(args.string("--out", "bench/target/round")));
         Path layout = ModelLayout.defaultPath();
         List<String> common = new ArrayList<>(List.of("--add-modules=jdk.incubator.vector", "-Dlarcps.layout=" + layout));
+        String memory = args.string("--gradient-memory", "direct");
+        if (!List.of("direct", "heap").contains(memory)) {
+            throw new IllegalArgumentException("--gradient-memory must be direct or heap, got '" + memory + "'");
+        }
+        common.add("-D" + InstantGradients.MEMORY_PROPERTY + "=" + memory);
         common.addAll(ChildJvms.hugePageFlags());
         String extraFlags = args.string("--child-jvm-flags", "").trim();
         if (!extraFlags.isEmpty()) {

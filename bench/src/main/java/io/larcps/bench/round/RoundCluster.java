@@ -152,7 +152,8 @@ public final class RoundCluster {
         FrameSettings frames = FrameSettings.fromConfig(system.settings().config());
         long inFlight = maxBytesInFlight(system.settings().config());
         WorkerSetup setup = new WorkerSetup(JOB_ID, "round-worker-" + worker, "127.0.0.1", worker, BATCH_PER_WORKER,
-                new InstantGradients(layout, worker, GRADIENT_SEED, BATCH_PER_WORKER, listener), frames, inFlight, loops,
+                new InstantGradients(layout, worker, GRADIENT_SEED, BATCH_PER_WORKER,
+                        InstantGradients.Memory.fromSystemProperty(), listener), frames, inFlight, loops,
                 "larcps.worker.compute-dispatcher", 0);
         system.systemActorOf(Worker.create(setup, outcomes), "worker-" + worker, Props.empty());
     }

@@ -47,8 +47,9 @@ final class ReferenceTraining {
             for (int t = 0; t < tensors.length; t++) {
                 float[] sum = new float[weights[t].length];
                 for (GradientSource.Contribution contribution : contributions) {
+                    float[] values = contribution.sums().toArray(t);
                     for (int i = 0; i < sum.length; i++) {
-                        sum[i] += contribution.sums()[t][i];
+                        sum[i] += values[i];
                     }
                 }
                 optimizer.step(tensors[t], sum, 1f / samples, plan.getLearningRate());

@@ -1,8 +1,11 @@
 package io.larcps.worker.model;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.concurrency.AffinityManager;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -150,6 +153,34 @@ final class FlatTensors {
         FloatBuffer whole = flat.data().asNioFloat();
         whole.position(Math.toIntExact(flat.offset()));
         return whole.slice();
+    }
+
+    /**
+     * Little-endian bytes over {@code flat}'s floats, in ND4J's own memory (byte 0 = the flat vector's
+     * first element): what a push can send without a copy.
+     *
+     * @throws IllegalStateException if the vector is not FLOAT32 or the host is big-endian (ND4J keeps
+     *     its buffers in the host's order; the data plane is little-endian)
+     */
+    ByteBuffer bytes(INDArray flat) {
+        checkFlat(flat, "");
+        if (flat.length() != totalLength) {
+            throw new IllegalArgumentException("flat vector of " + flat.length() + " elements, expected " + totalLength);
+        }
+        if (flat.dataType() != DataType.FLOAT) {
+            throw new IllegalStateException("the flat vector is " + flat.dataType() + "; larc-ps sends FLOAT32");
+        }
+        if (ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
+            throw new IllegalStateException("this host is big-endian; ND4J's buffers would need a byte swap for the data plane");
+        }
+        ByteBuffer whole = flat.data().asNio();
+        whole.position(Math.toIntExact(flat.offset() * Float.BYTES));
+        return whole.slice().order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** Tensor {@code t}'s segment of {@link #bytes}, little-endian. */
+    ByteBuffer segment(int t, ByteBuffer flatBytes) {
+        return flatBytes.slice(offsets[t] * Float.BYTES, lengths[t] * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     /** Writes every tensor of {@code values} (each in its segment's order) into the flat vector behind {@code target}. */

@@ -124,9 +124,17 @@ public final class ParameterClient implements AutoCloseable {
      * @throws IllegalStateException if the client is not connected
      */
     public CompletableFuture<Void> push(long step, float[][] gradientSums, long sampleCount) {
+        return push(step, TensorValues.of(checkShapes("gradient sums", gradientSums)), sampleCount);
+    }
+
+    /**
+     * As {@link #push(long, float[][], long)}, for sums on the heap or in direct memory; direct ones are
+     * written to the sockets from where they lie, without a copy.
+     */
+    public CompletableFuture<Void> push(long step, TensorValues gradientSums, long sampleCount) {
         requireNonNegative("step", step);
         requireNonNegative("sample count", sampleCount);
-        float[][] tensors = checkShapes("gradient sums", gradientSums);
+        TensorValues tensors = checkShapes("gradient sums", gradientSums);
         requireConnected();
         return start(tensorHeader(FrameKind.GRADIENT_PUSH, step).setSampleCount(sampleCount).build(), tensors);
     }
@@ -136,7 +144,7 @@ public final class ParameterClient implements AutoCloseable {
      * every worker starts from the same weights. Same contract as {@link #push}.
      */
     public CompletableFuture<Void> seed(float[][] initialWeights) {
-        float[][] tensors = checkShapes("initial weights", initialWeights);
+        TensorValues tensors = TensorValues.of(checkShapes("initial weights", initialWeights));
         requireConnected();
         return start(tensorHeader(FrameKind.INITIAL_WEIGHTS, 0).build(), tensors);
     }
@@ -204,11 +212,16 @@ public final class ParameterClient implements AutoCloseable {
         return budget.peak();
     }
 
+    /** Send buffers kept for pushes of heap arrays; direct values take none. */
+    int sendBuffersKept() {
+        return pushBuffers.kept();
+    }
+
     public ShardRouting routing() {
         return routing;
     }
 
-    private CompletableFuture<Void> start(FrameHeader template, float[][] tensors) {
+    private CompletableFuture<Void> start(FrameHeader template, TensorValues tensors) {
         PushOperation push = new PushOperation(template, tensors, routing, channels, budget, pushBuffers, settings.chunkBytes());
         pending.startPush(push);
         return push.future();
@@ -224,6 +237,23 @@ public final class ParameterClient implements AutoCloseable {
     }
 
     /** A copy of the outer array, so replacing an entry after the call cannot bypass the check. */
+    private TensorValues checkShapes(String what, TensorValues tensors) {
+        if (tensors == null) {
+            throw new IllegalArgumentException(what + " is null");
+        }
+        if (tensors.count() != routing.tensorCount()) {
+            throw new IllegalArgumentException(what + " has " + tensors.count() + " tensors, the layout has "
+                    + routing.tensorCount());
+        }
+        for (int i = 0; i < tensors.count(); i++) {
+            if (tensors.length(i) != routing.elementCount(i)) {
+                throw new IllegalArgumentException(what + ": " + routing.describe(i) + " has " + tensors.length(i)
+                        + " elements, the layout has " + routing.elementCount(i));
+            }
+        }
+        return tensors;
+    }
+
     private float[][] checkShapes(String what, float[][] tensors) {
         if (tensors == null) {
             throw new IllegalArgumentException(what + " is null");

@@ -1,16 +1,16 @@
 package io.larcps.worker.transport;
 
 import io.larcps.proto.data.FrameHeader;
-import io.larcps.proto.frame.FloatBodies;
 import io.larcps.proto.frame.TensorFrame;
 import io.netty.buffer.ByteBuf;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One push (or seed): every tensor cut into chunk-bytes frames, each copied from the caller's array
- * into a reused direct buffer ({@link PushBuffers}) just before it is written, so the {@link InFlightBudget} bounds how
- * much of the model sits encoded in memory at once.
+ * One push (or seed): every tensor cut into chunk-bytes frames, each encoded just before it is written,
+ * so the {@link InFlightBudget} bounds how much of the model sits queued for the sockets at once. A
+ * chunk of a heap array is copied into a reused direct buffer ({@link PushBuffers}); a chunk of direct
+ * values is written from where it lies ({@link TensorValues}).
  *
  * <p>Encoding runs on whichever thread calls {@link #pump()}: the caller's thread until the budget is
  * exhausted, then the event-loop thread whose completed write freed room. A work-in-progress counter
@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class PushOperation {
 
     private final FrameHeader template;
-    private final float[][] tensors;
+    private final TensorValues tensors;
     private final ShardRouting routing;
     private final ShardChannels channels;
     private final InFlightBudget budget;
@@ -41,7 +41,7 @@ final class PushOperation {
      * @param template kind, job, step, rank and sample count of every frame; tensor and chunk fields
      *     are filled in per chunk
      */
-    PushOperation(FrameHeader template, float[][] tensors, ShardRouting routing, ShardChannels channels,
+    PushOperation(FrameHeader template, TensorValues tensors, ShardRouting routing, ShardChannels channels,
                   InFlightBudget budget, PushBuffers buffers, int chunkBytes) {
         this.template = template;
         this.tensors = tensors;
@@ -81,27 +81,27 @@ final class PushOperation {
     }
 
     private void drain() {
-        while (!future.isDone() && tensor < tensors.length) {
+        while (!future.isDone() && tensor < tensors.count()) {
             if (!sendNextChunk()) {
                 return;
             }
         }
-        if (tensor == tensors.length && !allSubmitted) {
+        if (tensor == tensors.count() && !allSubmitted) {
             allSubmitted = true;
             finishOne();
         }
     }
 
     private boolean sendNextChunk() {
-        float[] source = tensors[tensor];
-        int length = Math.min(chunkElements, source.length - offset);
+        int elements = tensors.length(tensor);
+        int length = Math.min(chunkElements, elements - offset);
         int bytes = length * Float.BYTES;
         if (!budget.tryAcquire(bytes, retry)) {
             return false;
         }
         TensorFrame frame;
         try {
-            frame = encode(source, length, bytes);
+            frame = encode(elements, length);
         } catch (RuntimeException | OutOfMemoryError e) {
             // Exhausted direct memory is an OutOfDirectMemoryError: fail this push, not the thread
             // pumping it, which may be an event loop serving every connection.
@@ -114,14 +114,14 @@ final class PushOperation {
         channels.send(routing.shardOf(tensor), frame, cause -> written(bytes, cause));
         offset += length;
         // An empty tensor still gets its one empty frame, so the shard sees every tensor of the step.
-        if (offset >= source.length) {
+        if (offset >= elements) {
             tensor++;
             offset = 0;
         }
         return true;
     }
 
-    private TensorFrame encode(float[] source, int length, int bytes) {
+    private TensorFrame encode(int elements, int length) {
         // The shard field only routes pulls; set here too so a shard's ERROR frame, which echoes it,
         // names the shard even when several share an endpoint.
         FrameHeader header = template.toBuilder()
@@ -129,11 +129,10 @@ final class PushOperation {
                 .setTensorId(tensor)
                 .setChunkOffset(offset)
                 .setChunkLength(length)
-                .setElementCount(source.length)
+                .setElementCount(elements)
                 .build();
-        ByteBuf body = buffers.take(routing.shardOf(tensor), bytes);
+        ByteBuf body = tensors.chunk(tensor, offset, length, buffers, routing.shardOf(tensor));
         try {
-            FloatBodies.write(source, offset, length, body);
             return new TensorFrame(header, body);
         } catch (RuntimeException e) {
             body.release();

@@ -3,7 +3,6 @@ package io.larcps.worker.model;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.larcps.proto.control.StepPlan;
-import io.larcps.worker.GradientSource.Contribution;
 import io.larcps.worker.data.LabelledImages;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +15,7 @@ class DeterminismTest {
             Dl4jGradientSource source = new Dl4jGradientSource(architecture, data, 24, 8);
             float[][] weights = source.initialWeights();
             StepPlan plan = TestData.plan(3, 1, 24, 24);
-            Contribution first = TestData.kept(source.compute(weights, plan, 0));
+            TestData.Kept first = TestData.kept(source.compute(weights, plan, 0));
 
             float[][] other = TestData.copy(weights);
             for (float[] tensor : other) {
@@ -24,8 +23,8 @@ class DeterminismTest {
                     tensor[i] *= 0.5f;
                 }
             }
-            Contribution between = TestData.kept(source.compute(other, TestData.plan(4, 1, 48, 24), 0));
-            Contribution again = source.compute(weights, plan, 0);
+            TestData.Kept between = TestData.kept(source.compute(other, TestData.plan(4, 1, 48, 24), 0));
+            TestData.Kept again = TestData.kept(source.compute(weights, plan, 0));
 
             assertThat(again.samples()).isEqualTo(first.samples());
             for (int t = 0; t < weights.length; t++) {
@@ -42,9 +41,9 @@ class DeterminismTest {
         float[][] weights = source.initialWeights();
         StepPlan whole = TestData.plan(0, 0, 0, 16);
         StepPlan halves = whole.toBuilder().addParticipantRanks(1).build();
-        Contribution all = TestData.kept(source.compute(weights, whole, 0));
-        Contribution a = TestData.kept(source.compute(weights, halves, 0));
-        Contribution b = source.compute(weights, halves, 1);
+        TestData.Kept all = TestData.kept(source.compute(weights, whole, 0));
+        TestData.Kept a = TestData.kept(source.compute(weights, halves, 0));
+        TestData.Kept b = TestData.kept(source.compute(weights, halves, 1));
         assertThat(a.samples() + b.samples()).isEqualTo(all.samples());
         for (int t = 0; t < weights.length; t++) {
             for (int i = 0; i < weights[t].length; i++) {

@@ -2,7 +2,6 @@ package io.larcps.worker.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.larcps.worker.GradientSource.Contribution;
 import io.larcps.worker.data.LabelledImages;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,7 +32,7 @@ class FashionMnistTrainingTest {
         float[][] weights = source.initialWeights();
         Dl4jGradientSource.Evaluation start = source.evaluate(weights, firstTestImages, 500);
         for (int step = 0; step < STEPS; step++) {
-            Contribution contribution = source.compute(weights, TestData.plan(step, 0, (long) step * BATCH, BATCH), 0);
+            TestData.Kept contribution = TestData.kept(source.compute(weights, TestData.plan(step, 0, (long) step * BATCH, BATCH), 0));
             float scale = LEARNING_RATE / contribution.samples();
             for (int t = 0; t < weights.length; t++) {
                 float[] w = weights[t];

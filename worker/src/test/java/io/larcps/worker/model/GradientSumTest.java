@@ -47,11 +47,29 @@ class GradientSumTest {
     }
 
     @Test
+    void sumsAreTheNetworksOwnGradientMemoryNotACopy() {
+        LabelledImages data = TestData.random(32, 1, 28, 28, 10, 5);
+        Dl4jGradientSource source = new Dl4jGradientSource(Architecture.MLP, data, BATCH, SEED);
+        Contribution contribution = source.compute(source.initialWeights(), TestData.plan(0, 0, 0, BATCH), 0);
+        float[][] before = contribution.sums().toArrays();
+
+        source.network().gradientsView().muli(2);
+
+        assertThat(contribution.sums().isDirect()).isTrue();
+        float[][] after = contribution.sums().toArrays();
+        for (int t = 0; t < before.length; t++) {
+            for (int i = 0; i < before[t].length; i++) {
+                assertThat(after[t][i]).as("tensor %d element %d", t, i).isEqualTo(2 * before[t][i]);
+            }
+        }
+    }
+
+    @Test
     void batchSumEqualsTheSumOfPerSampleGradients() {
         LabelledImages data = TestData.random(64, 1, 28, 28, 10, 5);
         Dl4jGradientSource source = new Dl4jGradientSource(Architecture.MLP, data, BATCH, SEED);
         float[][] weights = source.initialWeights();
-        Contribution batch = TestData.kept(source.compute(weights, TestData.plan(0, 0, 0, BATCH), 0));
+        TestData.Kept batch = TestData.kept(source.compute(weights, TestData.plan(0, 0, 0, BATCH), 0));
         assertThat(batch.samples()).isEqualTo(BATCH);
 
         float[][] summed = new float[weights.length][];
@@ -59,7 +77,7 @@ class GradientSumTest {
             summed[t] = new float[weights[t].length];
         }
         for (int k = 0; k < BATCH; k++) {
-            Contribution one = source.compute(weights, TestData.plan(k, 0, k, 1), 0);
+            TestData.Kept one = TestData.kept(source.compute(weights, TestData.plan(k, 0, k, 1), 0));
             assertThat(one.samples()).isEqualTo(1);
             for (int t = 0; t < weights.length; t++) {
                 for (int i = 0; i < summed[t].length; i++) {
@@ -76,7 +94,7 @@ class GradientSumTest {
         Dl4jGradientSource source = new Dl4jGradientSource(Architecture.MLP, data, BATCH, SEED);
         StepPlan plan = TestData.plan(0, 0, 0, BATCH);
         float[][] weights = source.initialWeights();
-        Contribution contribution = source.compute(weights, plan, 0);
+        TestData.Kept contribution = TestData.kept(source.compute(weights, plan, 0));
 
         // The same network with plain SGD at rate 1: one fit() moves each weight by minus DL4J's mean gradient.
         MultiLayerNetwork sgd = ((MultiLayerNetwork) source.network().model()).clone();
@@ -122,7 +140,7 @@ class GradientSumTest {
     private static void checkFiniteDifferences(Dl4jGradientSource source, LabelledImages data, String[] names) {
         StepPlan plan = TestData.plan(0, 0, 0, BATCH);
         float[][] weights = source.initialWeights();
-        Contribution contribution = source.compute(weights, plan, 0);
+        TestData.Kept contribution = TestData.kept(source.compute(weights, plan, 0));
         INDArray[] batch = TestData.batch(source.network(), data, TestData.samples(data, SEED, plan));
         for (String name : names) {
             int t = TestData.index(source, name);
@@ -169,13 +187,13 @@ class GradientSumTest {
         assertThat(source.layout().getTensorsList()).extracting(s -> s.getName())
                 .containsExactly("hidden_W", "hidden_b", "out_W", "out_b");
         float[][] weights = source.initialWeights();
-        Contribution batch = TestData.kept(source.compute(weights, TestData.plan(0, 0, 0, 8), 0));
+        TestData.Kept batch = TestData.kept(source.compute(weights, TestData.plan(0, 0, 0, 8), 0));
         float[][] summed = new float[weights.length][];
         for (int t = 0; t < weights.length; t++) {
             summed[t] = new float[weights[t].length];
         }
         for (int k = 0; k < 8; k++) {
-            Contribution one = source.compute(weights, TestData.plan(k, 0, k, 1), 0);
+            TestData.Kept one = TestData.kept(source.compute(weights, TestData.plan(k, 0, k, 1), 0));
             for (int t = 0; t < weights.length; t++) {
                 for (int i = 0; i < summed[t].length; i++) {
                     summed[t][i] += one.sums()[t][i];

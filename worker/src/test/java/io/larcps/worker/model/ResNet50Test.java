@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.larcps.proto.control.TensorKind;
 import io.larcps.proto.control.TensorLayout;
 import io.larcps.proto.control.TensorSpec;
-import io.larcps.worker.GradientSource.Contribution;
 import io.larcps.worker.data.ImageFolderDataset;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -75,7 +74,7 @@ class ResNet50Test {
         assertThat(ModelBuilders.trainingExtras(source.network())).isEmpty();
 
         float[][] weights = source.initialWeights();
-        Contribution contribution = source.compute(weights, TestData.plan(0, 0, 0, 2), 0);
+        TestData.Kept contribution = TestData.kept(source.compute(weights, TestData.plan(0, 0, 0, 2), 0));
         assertThat(contribution.samples()).isEqualTo(2);
         for (int t = 0; t < weights.length; t++) {
             for (float v : contribution.sums()[t]) {

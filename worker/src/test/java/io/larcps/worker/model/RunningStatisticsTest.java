@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.larcps.proto.control.StepPlan;
 import io.larcps.proto.control.TensorKind;
-import io.larcps.worker.GradientSource.Contribution;
 import io.larcps.worker.data.LabelledImages;
 import java.util.List;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -47,7 +46,7 @@ class RunningStatisticsTest {
         }
         float[][] before = TestData.copy(weights);
         StepPlan plan = TestData.plan(0, 0, 32, BATCH);
-        Contribution contribution = source.compute(weights, plan, 0);
+        TestData.Kept contribution = TestData.kept(source.compute(weights, plan, 0));
         assertThat(contribution.samples()).isEqualTo(BATCH);
         assertThat(weights).as("compute leaves its input alone").isDeepEqualTo(before);
 
@@ -105,7 +104,7 @@ class RunningStatisticsTest {
         float[][] weights = source.initialWeights();
         java.util.Arrays.fill(weights[logStd], -0.25f);
         StepPlan plan = TestData.plan(0, 0, 0, BATCH);
-        Contribution contribution = source.compute(weights, plan, 0);
+        TestData.Kept contribution = TestData.kept(source.compute(weights, plan, 0));
         INDArray[] batch = TestData.batch(source.network(), data, TestData.samples(data, SEED, plan));
         float[] batchVar = network.feedForward(batch[0], true).get(1).var(false, 0).data().asFloat();
         float[] updated = perSample(contribution, logStd);
@@ -116,7 +115,7 @@ class RunningStatisticsTest {
         }
     }
 
-    private static float[] perSample(Contribution contribution, int tensor) {
+    private static float[] perSample(TestData.Kept contribution, int tensor) {
         float[] sum = contribution.sums()[tensor];
         float[] value = new float[sum.length];
         for (int i = 0; i < sum.length; i++) {

@@ -91,9 +91,12 @@ final class TestData {
         return copy;
     }
 
-    /** A contribution that outlives the source's next compute, which may reuse the arrays. */
-    static GradientSource.Contribution kept(GradientSource.Contribution contribution) {
-        return new GradientSource.Contribution(copy(contribution.sums()), contribution.samples());
+    /** A contribution's sums copied to the heap, so they outlive the source's next compute, which reuses its memory. */
+    record Kept(float[][] sums, long samples) {
+    }
+
+    static Kept kept(GradientSource.Contribution contribution) {
+        return new Kept(contribution.sums().toArrays(), contribution.samples());
     }
 
     static int index(Dl4jGradientSource source, String name) {

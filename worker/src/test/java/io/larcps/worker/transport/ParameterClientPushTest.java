@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.tuple;
 import io.larcps.proto.control.DType;
 import io.larcps.proto.data.FrameHeader;
 import io.larcps.proto.data.FrameKind;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -48,6 +50,48 @@ class ParameterClientPushTest extends ClientTestSupport {
             assertSameFloats(shard.reassemble(tensor, 7, SIZES[tensor]), sums[tensor], "tensor " + tensor);
         }
         assertThat(client.bytesInFlight()).isZero();
+    }
+
+    @Test
+    void directValuesArriveBitForBitWithoutTakingASendBuffer() throws Exception {
+        FakeShard shard = shard();
+        ParameterClient client = connectedClient(Layouts.routing(new int[] {0, 0, 0, 0}, SIZES, shard.endpoint()));
+        float[][] sums = Layouts.tensors(3, SIZES);
+        sums[1][5] = Float.NaN;
+        sums[1][CHUNK_FLOATS] = -0f;
+
+        assertThat(client.push(4, direct(sums), 16)).succeedsWithin(WAIT);
+
+        assertThat(shard.awaitChunks(6)).hasSize(6);
+        for (int tensor = 0; tensor < SIZES.length; tensor++) {
+            assertSameFloats(shard.reassemble(tensor, 4, SIZES[tensor]), sums[tensor], "tensor " + tensor);
+        }
+        assertThat(client.sendBuffersKept()).isZero();
+        assertThat(client.bytesInFlight()).isZero();
+    }
+
+    @Test
+    void directValuesOfTheWrongLengthAreRefusedNamingTheTensor() throws Exception {
+        FakeShard shard = shard();
+        int[] sizes = {4, 6};
+        ParameterClient client = connectedClient(Layouts.routing(new int[] {0, 0}, sizes, shard.endpoint()));
+
+        assertThatThrownBy(() -> client.push(1, direct(Layouts.tensors(5, 4, 7)), 8))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("tensor 1 (t1) has 7 elements, the layout has 6");
+        assertThatThrownBy(() -> client.push(1, direct(Layouts.tensors(5, 4)), 8))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("has 1 tensors, the layout has 2");
+
+        assertThat(client.push(2, direct(Layouts.tensors(5, sizes)), 8)).succeedsWithin(WAIT);
+        assertThat(shard.awaitChunks(2)).extracting(c -> c.header().getStep()).containsOnly(2L);
+    }
+
+    private static TensorValues direct(float[][] tensors) {
+        ByteBuffer[] buffers = new ByteBuffer[tensors.length];
+        for (int t = 0; t < tensors.length; t++) {
+            buffers[t] = ByteBuffer.allocateDirect(tensors[t].length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            buffers[t].asFloatBuffer().put(tensors[t]);
+        }
+        return TensorValues.direct(buffers);
     }
 
     @Test
