@@ -193,7 +193,8 @@ public final class RoundBench {
             }
             return new RoundRun("processes (coordinator+ps, ps and one JVM per worker, -Xmx" + heap + " each)",
                     settings.workers(), settings.shards(), ModelLayout.bytes(layout), bytes, nodeOfShard,
-                    rounds.roundMs(), rounds.pushMs(), rounds.pullMs(), intakeMs, firstChunkMs, rawBefore, rawAfter,
+                    rounds.roundMs(), rounds.pushMs(), rounds.pullMs(), intakeMs, firstChunkMs,
+                    events.startSpreadMs(settings.warmup(), settings.steps() - 1), rawBefore, rawAfter,
                     rawPerShard.msPerReceiver(), rawPerShard.spansNanos(), List.of(),
                     settings.workers() * ModelLayout.bytes(layout), timings.optimizerMs(), timings.parts(),
                     faultsPerRound, events.roundBounds(settings.warmup(), settings.steps() - 1), List.of(), "");

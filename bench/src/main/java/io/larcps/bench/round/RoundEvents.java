@@ -144,6 +144,25 @@ public final class RoundEvents {
         return sinceFirstStartMs(gathered, Math::max, nodeOfShard, firstStep, lastStep);
     }
 
+    /**
+     * Per measured step: from the first worker's start of s to the last worker's. A worker starts when it
+     * holds the new weights, so this is how much later the last one finished its pull.
+     */
+    public List<Double> startSpreadMs(long firstStep, long lastStep) {
+        List<Double> spread = new ArrayList<>();
+        for (long s = firstStep; s <= lastStep; s++) {
+            long last = Long.MIN_VALUE;
+            for (Map<Long, Long> worker : started.values()) {
+                Long start = worker.get(s);
+                if (start != null) {
+                    last = Math.max(last, start);
+                }
+            }
+            spread.add((last - firstStart(s)) / 1e6);
+        }
+        return spread;
+    }
+
     /** Per node, per measured step: from the first worker's start of s to the first chunk of s at any of its shards. */
     public Map<String, List<Double>> firstChunkMs(Map<Integer, String> nodeOfShard, long firstStep, long lastStep) {
         return sinceFirstStartMs(firstChunk, Math::min, nodeOfShard, firstStep, lastStep);

@@ -184,6 +184,11 @@ public record RoundReport(RoundRun run, Summary round, Summary push, Summary pul
                 }
             });
         }
+        if (run.startSpreadMs() != null && !run.startSpreadMs().isEmpty()) {
+            line(out, "  workers' starts     the last worker started %s ms after the first (it was still pulling the"
+                    + " last weights, and its pushes start that much later; diagnostic)",
+                    Summary.of(run.startSpreadMs()).describe("%.1f"));
+        }
         bytesPerNode.forEach((node, bytes) -> line(out, "  per round, %-14s %.3f GB/s (%.1f MB over the mean round) = %.1f%%"
                 + " of the whole raw rate (diagnostic; at the bound itself it would be %.1f%%)", node,
                 bytes / (round.mean() / 1e3) / 1e9, bytes / 1e6, 100 * perRoundIngestFraction(node),

@@ -17,6 +17,7 @@ import java.util.Map;
  *     the node's shards had summed every chunk of s (RoundEvents.intakeMs)
  * @param firstChunkMs per ps node, per measured step: the first worker's start of s to the first chunk of s at
  *     any of the node's shards
+ * @param startSpreadMs per measured step: the first worker's start of s to the last worker's (RoundEvents.startSpreadMs)
  * @param rawBeforeMs raw loopback repetitions measured before the rounds (warm-up repetitions dropped)
  * @param rawAfterMs the same, after the rounds
  * @param rawPerShardMs raw loopback with one receiver per shard at once, as the ps nodes take in their pushes:
@@ -36,7 +37,8 @@ import java.util.Map;
  */
 public record RoundRun(String mode, int workers, int shards, long modelBytes, List<Long> shardBytes,
         Map<Integer, String> nodeOfShard, List<Double> roundMs, List<Double> pushMs, List<Double> pullMs,
-        Map<String, List<Double>> intakeMs, Map<String, List<Double>> firstChunkMs, List<Double> rawBeforeMs, List<Double> rawAfterMs,
+        Map<String, List<Double>> intakeMs, Map<String, List<Double>> firstChunkMs, List<Double> startSpreadMs,
+        List<Double> rawBeforeMs, List<Double> rawAfterMs,
         List<List<Double>> rawPerShardMs, List<List<Long>> rawPerShardSpansNanos, List<Double> rawPerShardKdamondMs,
         long rawBytesPerRep, List<List<Double>> optimizerMs,
         Map<String, List<List<Double>>> shardWork, Map<String, Double> faultsPerRound, List<Long> roundBoundsNanos,
@@ -48,7 +50,7 @@ public record RoundRun(String mode, int workers, int shards, long modelBytes, Li
      */
     public RoundRun withDriverReadings(List<Double> kdamondMs, List<Double> rawPerShardKdamondMs, String conditions) {
         return new RoundRun(mode, workers, shards, modelBytes, shardBytes, nodeOfShard, roundMs, pushMs, pullMs,
-                intakeMs, firstChunkMs, rawBeforeMs, rawAfterMs, rawPerShardMs, rawPerShardSpansNanos, rawPerShardKdamondMs,
+                intakeMs, firstChunkMs, startSpreadMs, rawBeforeMs, rawAfterMs, rawPerShardMs, rawPerShardSpansNanos, rawPerShardKdamondMs,
                 rawBytesPerRep, optimizerMs, shardWork,
                 faultsPerRound, roundBoundsNanos, kdamondMs, conditions);
     }

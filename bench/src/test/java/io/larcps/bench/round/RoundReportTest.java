@@ -19,7 +19,7 @@ class RoundReportTest {
             List<List<Double>> rawPerShard) {
         return new RoundRun("test", 2, 2, 100_000_000L, List.of(60_000_000L, 40_000_000L), nodes,
                 List.of(290.0, 310.0), List.of(200.0, 200.0), List.of(90.0, 110.0), intake,
-                Map.of("coordinator+ps", List.of(10.0, 14.0), "ps", List.of(8.0, 8.0)), List.of(100.0, 100.0),
+                Map.of("coordinator+ps", List.of(10.0, 14.0), "ps", List.of(8.0, 8.0)), List.of(3.0, 25.0), List.of(100.0, 100.0),
                 List.of(100.0), rawPerShard, List.of(List.of(0L, 110_000_000L), List.of(500_000_000L, 590_000_000L)),
                 List.of(0.0, 30.0), 200_000_000L, List.of(List.of(12.0, 10.0, 11.0), List.of(8.0)),
                 Map.of("sum", List.of(List.of(30.0), List.of(20.0)), "encode", List.of(List.of(50.0), List.of(40.0))),
@@ -48,7 +48,8 @@ class RoundReportTest {
         assertThat(report.text()).contains("TARGET ingest >= 80% of raw: PASS (83.3% on the slower node")
                 .contains("  intake, coordinator+ps first chunk at its shards 12.0 ms after the first worker's start,"
                         + " every chunk summed 108.0 ms after that")
-                .contains("raw, shard 1's bytes  1.000 GB/s");
+                .contains("raw, shard 1's bytes  1.000 GB/s")
+                .contains("workers' starts     the last worker started 14.0 ± 15.6 (median 14.0, 3.0..25.0, n=2) ms after the first");
     }
 
     @Test
