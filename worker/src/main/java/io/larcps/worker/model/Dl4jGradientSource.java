@@ -172,7 +172,8 @@ public final class Dl4jGradientSource implements GradientSource {
         // The worker is done with the previous step's sums before it asks for the next ones
         // (GradientSource#compute), so the network's gradient memory and the statistics' buffers serve
         // every step: nothing is copied or allocated per step.
-        return new Contribution(TensorValues.direct(sums), n);
+        // The gradient array owns the memory the views point into: chunks still queued keep it alive.
+        return new Contribution(TensorValues.direct(sums, gradients), n);
     }
 
     /** A running statistic's updated value times {@code n}, from its gradient slot and its parameter. */

@@ -129,7 +129,8 @@ public final class ParameterClient implements AutoCloseable {
 
     /**
      * As {@link #push(long, float[][], long)}, for sums on the heap or in direct memory; direct ones are
-     * written to the sockets from where they lie, without a copy.
+     * written to the sockets from where they lie, without a copy (in process they are copied: see
+     * {@link TensorValues}). Either way nothing reads them once the future completes.
      */
     public CompletableFuture<Void> push(long step, TensorValues gradientSums, long sampleCount) {
         requireNonNegative("step", step);
@@ -236,7 +237,7 @@ public final class ParameterClient implements AutoCloseable {
                 .setDtype(DType.FLOAT32);
     }
 
-    /** A copy of the outer array, so replacing an entry after the call cannot bypass the check. */
+    /** {@code tensors} when they match the layout; {@link TensorValues} is immutable, so the check holds. */
     private TensorValues checkShapes(String what, TensorValues tensors) {
         if (tensors == null) {
             throw new IllegalArgumentException(what + " is null");
@@ -254,6 +255,7 @@ public final class ParameterClient implements AutoCloseable {
         return tensors;
     }
 
+    /** A copy of the outer array, so replacing an entry after the call cannot bypass the check. */
     private float[][] checkShapes(String what, float[][] tensors) {
         if (tensors == null) {
             throw new IllegalArgumentException(what + " is null");

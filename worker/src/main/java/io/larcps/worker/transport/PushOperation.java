@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * One push (or seed): every tensor cut into chunk-bytes frames, each encoded just before it is written,
  * so the {@link InFlightBudget} bounds how much of the model sits queued for the sockets at once. A
  * chunk of a heap array is copied into a reused direct buffer ({@link PushBuffers}); a chunk of direct
- * values is written from where it lies ({@link TensorValues}).
+ * values is written from where it lies, unless the connection is in process ({@link TensorValues}).
  *
  * <p>Encoding runs on whichever thread calls {@link #pump()}: the caller's thread until the budget is
  * exhausted, then the event-loop thread whose completed write freed room. A work-in-progress counter
@@ -131,7 +131,8 @@ final class PushOperation {
                 .setChunkLength(length)
                 .setElementCount(elements)
                 .build();
-        ByteBuf body = tensors.chunk(tensor, offset, length, buffers, routing.shardOf(tensor));
+        int shard = routing.shardOf(tensor);
+        ByteBuf body = tensors.chunk(tensor, offset, length, buffers, shard, channels.inProcess(shard));
         try {
             return new TensorFrame(header, body);
         } catch (RuntimeException e) {

@@ -107,6 +107,11 @@ final class ShardChannels {
         return !channels.isEmpty() && channels.values().stream().allMatch(LocalChannel.class::isInstance);
     }
 
+    /** Whether {@code shard}'s connection is in process, where a frame's body reaches the shard as it is, not through a socket. */
+    boolean inProcess(int shard) {
+        return channels.get(routing.endpointOf(shard)) instanceof LocalChannel;
+    }
+
     private CompletableFuture<Channel> connect(Endpoint endpoint) {
         CompletableFuture<Channel> connected = new CompletableFuture<>();
         if (inProcessBootstrap == null) {

@@ -17,16 +17,21 @@ import java.nio.ByteOrder;
  *       (docs/performance.md, session 6).</li>
  * </ul>
  * The tensors are read while a push runs: the caller must not change them until its future completes.
+ * Over TCP a chunk of direct values is read until it is in the socket, which is when that future counts
+ * it done; a connection in process has no socket copy to spare, so there its chunks are copied into
+ * send buffers as heap ones are, and nothing reads the values once the push is complete.
  * Immutable as a list: the arrays and buffers given are held, not copied.
  */
 public final class TensorValues {
 
     private final float[][] arrays;
     private final ByteBuffer[] buffers;
+    private final Object owner;
 
-    private TensorValues(float[][] arrays, ByteBuffer[] buffers) {
+    private TensorValues(float[][] arrays, ByteBuffer[] buffers, Object owner) {
         this.arrays = arrays;
         this.buffers = buffers;
+        this.owner = owner;
     }
 
     /** One array per tensor, in tensor-id order. */
@@ -40,7 +45,7 @@ public final class TensorValues {
                 throw new IllegalArgumentException("tensor " + t + " has no array");
             }
         }
-        return new TensorValues(held, null);
+        return new TensorValues(held, null, null);
     }
 
     /**
@@ -51,6 +56,14 @@ public final class TensorValues {
      *     not a whole number of floats
      */
     public static TensorValues direct(ByteBuffer[] buffers) {
+        return direct(buffers, null);
+    }
+
+    /**
+     * As {@link #direct(ByteBuffer[])}, for memory that {@code owner} frees when it is collected (an
+     * ND4J array's, say): every chunk still queued for a socket keeps {@code owner} reachable.
+     */
+    public static TensorValues direct(ByteBuffer[] buffers, Object owner) {
         if (buffers == null) {
             throw new IllegalArgumentException("the tensor buffers are null");
         }
@@ -72,7 +85,7 @@ public final class TensorValues {
             // The position and limit are fixed here, so the caller's later moves cannot change what is sent.
             held[t] = buffer.slice().order(ByteOrder.LITTLE_ENDIAN);
         }
-        return new TensorValues(null, held);
+        return new TensorValues(null, held, owner);
     }
 
     public int count() {
@@ -110,18 +123,24 @@ public final class TensorValues {
 
     /**
      * The body of the chunk {@code [offset, offset + length)} of {@code tensor}; the caller owns one
-     * reference. Direct values are wrapped where they lie (releasing the wrapper frees nothing); heap
-     * values are copied into a buffer from {@code buffers}.
+     * reference. Direct values are wrapped where they lie ({@link HeldChunk}) unless {@code copy};
+     * otherwise, and for heap values, they are copied into a buffer from {@code buffers}.
      */
-    ByteBuf chunk(int tensor, int offset, int length, PushBuffers buffers, int shard) {
+    ByteBuf chunk(int tensor, int offset, int length, PushBuffers buffers, int shard, boolean copy) {
         int bytes = length * Float.BYTES;
-        if (this.buffers != null) {
-            return bytes == 0 ? Unpooled.EMPTY_BUFFER
-                    : Unpooled.wrappedBuffer(this.buffers[tensor].slice(offset * Float.BYTES, bytes));
+        if (bytes == 0) {
+            return Unpooled.EMPTY_BUFFER;
+        }
+        if (this.buffers != null && !copy) {
+            return new HeldChunk(this.buffers[tensor].slice(offset * Float.BYTES, bytes), owner);
         }
         ByteBuf body = buffers.take(shard, bytes);
         try {
-            FloatBodies.write(arrays[tensor], offset, length, body);
+            if (this.buffers != null) {
+                body.writeBytes(this.buffers[tensor].slice(offset * Float.BYTES, bytes));
+            } else {
+                FloatBodies.write(arrays[tensor], offset, length, body);
+            }
             return body;
         } catch (RuntimeException e) {
             body.release();

@@ -8,6 +8,7 @@ import io.larcps.proto.data.ErrorReport;
 import io.larcps.proto.data.FrameHeader;
 import io.larcps.proto.data.FrameKind;
 import io.larcps.proto.frame.FrameSettings;
+import io.larcps.proto.frame.InProcessEndpoints;
 import io.larcps.proto.frame.TensorChunker;
 import io.larcps.proto.frame.TensorFrame;
 import io.larcps.proto.frame.TensorFrameDecoder;
@@ -24,7 +25,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.local.LocalServerChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.nio.ByteBuffer;
@@ -67,7 +68,9 @@ final class FakeShard implements AutoCloseable {
 
     private final Reads reads;
     private final TensorChunker answerChunker;
+    private final FrameSettings settings;
     private final Channel server;
+    private volatile Channel inProcessServer;
     private final ChannelGroup children = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final Map<Integer, int[]> tensorsOfShard = new ConcurrentHashMap<>();
     private final Map<Integer, Integer> elementCounts = new ConcurrentHashMap<>();
@@ -91,24 +94,43 @@ final class FakeShard implements AutoCloseable {
     FakeShard(EventLoopGroup group, FrameSettings settings, int answerChunkBytes, Reads reads) {
         this.reads = reads;
         this.answerChunker = new TensorChunker(new FrameSettings(settings.maxFrameBytes(), answerChunkBytes));
+        this.settings = settings;
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
                 .childOption(ChannelOption.AUTO_READ, reads == Reads.NORMAL)
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel channel) {
-                        children.add(channel);
-                        connectionsAccepted.incrementAndGet();
-                        channel.pipeline().addLast(new TensorFrameDecoder(settings), new TensorFrameEncoder(settings),
-                                new Handler());
-                    }
-                });
+                .childHandler(connections());
         if (reads != Reads.NORMAL) {
             // Set on the listening socket so accepted sockets advertise the small window from the start.
             bootstrap.option(ChannelOption.SO_RCVBUF, SLOW_RECEIVE_BUFFER);
         }
         this.server = bootstrap.bind("127.0.0.1", 0).syncUninterruptibly().channel();
+    }
+
+    private ChannelInitializer<Channel> connections() {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel channel) {
+                children.add(channel);
+                connectionsAccepted.incrementAndGet();
+                channel.pipeline().addLast(new TensorFrameDecoder(settings), new TensorFrameEncoder(settings), new Handler());
+            }
+        };
+    }
+
+    /**
+     * Also serves this endpoint in process, on {@code localGroup} (Netty's in-VM transport, as a ps node
+     * of the worker's own JVM does); a client given the same group reaches it there.
+     */
+    FakeShard alsoInProcess(EventLoopGroup localGroup) {
+        Endpoint endpoint = endpoint();
+        inProcessServer = new ServerBootstrap()
+                .group(localGroup)
+                .channel(LocalServerChannel.class)
+                .childOption(ChannelOption.AUTO_READ, reads == Reads.NORMAL)
+                .childHandler(connections())
+                .bind(InProcessEndpoints.address(endpoint.host(), endpoint.port())).syncUninterruptibly().channel();
+        return this;
     }
 
     Endpoint endpoint() {
@@ -223,6 +245,9 @@ final class FakeShard implements AutoCloseable {
     @Override
     public void close() {
         server.close().syncUninterruptibly();
+        if (inProcessServer != null) {
+            inProcessServer.close().syncUninterruptibly();
+        }
         children.close().awaitUninterruptibly(TIMEOUT_SECONDS, TimeUnit.SECONDS);
     }
 

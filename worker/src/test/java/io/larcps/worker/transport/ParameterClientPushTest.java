@@ -7,8 +7,13 @@ import static org.assertj.core.api.Assertions.tuple;
 import io.larcps.proto.control.DType;
 import io.larcps.proto.data.FrameHeader;
 import io.larcps.proto.data.FrameKind;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.local.LocalIoHandler;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -57,7 +62,7 @@ class ParameterClientPushTest extends ClientTestSupport {
         FakeShard shard = shard();
         ParameterClient client = connectedClient(Layouts.routing(new int[] {0, 0, 0, 0}, SIZES, shard.endpoint()));
         float[][] sums = Layouts.tensors(3, SIZES);
-        sums[1][5] = Float.NaN;
+        sums[1][5] = Float.intBitsToFloat(0x7fc00001);
         sums[1][CHUNK_FLOATS] = -0f;
 
         assertThat(client.push(4, direct(sums), 16)).succeedsWithin(WAIT);
@@ -85,13 +90,45 @@ class ParameterClientPushTest extends ClientTestSupport {
         assertThat(shard.awaitChunks(2)).extracting(c -> c.header().getStep()).containsOnly(2L);
     }
 
+    @Test
+    void inProcessDirectValuesAreCopiedSoNothingReadsThemOnceThePushIsDone() throws Exception {
+        EventLoopGroup local = new MultiThreadIoEventLoopGroup(1, LocalIoHandler.newFactory());
+        // Closed last: the resources close in the reverse order of their registration.
+        closeLater(() -> local.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly());
+        FakeShard shard = shard(FakeShard.Reads.PAUSED).alsoInProcess(local);
+        int[] sizes = {40_000, 3};
+        ParameterClient client = closeLater(new ParameterClient(SETTINGS, JOB, RANK,
+                Layouts.routing(new int[] {0, 0}, sizes, shard.endpoint()), clientGroup, DEFAULT_BOUND, Optional.of(local)));
+        assertThat(client.connect()).succeedsWithin(WAIT);
+        assertThat(client.inProcess()).isTrue();
+        float[][] sums = Layouts.tensors(8, sizes);
+        ByteBuffer[] memory = buffers(sums);
+
+        assertThat(client.push(5, TensorValues.direct(memory), 4)).succeedsWithin(WAIT);
+        // The shard has read nothing yet; the caller is free to reuse its memory.
+        for (ByteBuffer tensor : memory) {
+            while (tensor.hasRemaining()) {
+                tensor.put((byte) 0x7f);
+            }
+        }
+        shard.resumeReads();
+
+        assertThat(shard.awaitChunks(4)).hasSize(4);
+        assertSameFloats(shard.reassemble(0, 5, sizes[0]), sums[0], "tensor 0");
+        assertSameFloats(shard.reassemble(1, 5, sizes[1]), sums[1], "tensor 1");
+    }
+
     private static TensorValues direct(float[][] tensors) {
+        return TensorValues.direct(buffers(tensors));
+    }
+
+    private static ByteBuffer[] buffers(float[][] tensors) {
         ByteBuffer[] buffers = new ByteBuffer[tensors.length];
         for (int t = 0; t < tensors.length; t++) {
             buffers[t] = ByteBuffer.allocateDirect(tensors[t].length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
             buffers[t].asFloatBuffer().put(tensors[t]);
         }
-        return TensorValues.direct(buffers);
+        return buffers;
     }
 
     @Test

@@ -40,27 +40,50 @@ class TensorValuesTest {
     }
 
     @Test
-    void aChunkOfDirectValuesIsTheMemoryItselfAndReleasingItFreesNothing() {
+    void aChunkOfDirectValuesIsTheMemoryItselfAndHoldsItsOwnerUntilReleased() {
         ByteBuffer buffer = direct(1f, 2f, 3f, 4f, 5f);
-        TensorValues values = TensorValues.direct(new ByteBuffer[] {buffer});
+        Object owner = new Object();
+        TensorValues values = TensorValues.direct(new ByteBuffer[] {buffer}, owner);
 
-        ByteBuf chunk = values.chunk(0, 1, 3, null, 0);
+        ByteBuf chunk = values.chunk(0, 1, 3, null, 0, false);
         // Written after the chunk was cut: a copy would not see it.
         buffer.putFloat(2 * Float.BYTES, 30f);
 
+        assertThat(chunk).isInstanceOf(HeldChunk.class);
         assertThat(chunk.readableBytes()).isEqualTo(3 * Float.BYTES);
         assertThat(chunk.getFloatLE(0)).isEqualTo(2f);
         assertThat(chunk.getFloatLE(Float.BYTES)).isEqualTo(30f);
         assertThat(chunk.getFloatLE(2 * Float.BYTES)).isEqualTo(4f);
+        assertThat(((HeldChunk) chunk).holdsOwner()).isTrue();
         assertThat(chunk.release()).isTrue();
-        assertThat(buffer.getFloat(4 * Float.BYTES)).as("the memory is still the caller's").isEqualTo(5f);
+        assertThat(((HeldChunk) chunk).holdsOwner()).isFalse();
+        // The wrapper never owned the memory: the caller's buffer is still usable.
+        buffer.putFloat(0, 7f);
+        assertThat(buffer.getFloat(0)).isEqualTo(7f);
+    }
+
+    @Test
+    void aCopiedChunkOfDirectValuesIsASnapshotInASendBuffer() {
+        ByteBuffer buffer = direct(1f, 2f, 3f, 4f);
+        TensorValues values = TensorValues.direct(new ByteBuffer[] {buffer});
+        try (PushBuffers sendBuffers = new PushBuffers(64, 256)) {
+            ByteBuf chunk = values.chunk(0, 1, 2, sendBuffers, 0, true);
+            buffer.putFloat(Float.BYTES, 20f);
+
+            assertThat(chunk).isNotInstanceOf(HeldChunk.class);
+            assertThat(chunk.readableBytes()).isEqualTo(2 * Float.BYTES);
+            assertThat(chunk.getFloatLE(0)).isEqualTo(2f);
+            assertThat(chunk.getFloatLE(Float.BYTES)).isEqualTo(3f);
+            assertThat(sendBuffers.kept()).isEqualTo(1);
+            chunk.release();
+        }
     }
 
     @Test
     void anEmptyChunkOfDirectValuesHasNoBytes() {
         TensorValues values = TensorValues.direct(new ByteBuffer[] {direct()});
 
-        assertThat(values.chunk(0, 0, 0, null, 0).readableBytes()).isZero();
+        assertThat(values.chunk(0, 0, 0, null, 0, false).readableBytes()).isZero();
     }
 
     @Test
