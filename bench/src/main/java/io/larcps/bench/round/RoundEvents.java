@@ -68,6 +68,14 @@ public final class RoundEvents {
         return PREFIX + "started " + worker + " " + step + " " + nanos;
     }
 
+    /** Every recorded start as {@link #startedLine} lines, by worker and step: for lining a profile up with the rounds. */
+    public List<String> startedLines() {
+        List<String> lines = new ArrayList<>();
+        new TreeMap<>(started).forEach((worker, steps) -> new TreeMap<>(steps).forEach((step, nanos) ->
+                lines.add(startedLine(worker, step, nanos))));
+        return lines;
+    }
+
     public static String completedLine(long step, long nanos) {
         return PREFIX + "completed " + step + " " + nanos;
     }

@@ -98,6 +98,8 @@ public final class SingleJvmRound {
             log("running " + settings.steps() + " rounds");
             CompletableFuture.anyOf(done, finished).get(30, TimeUnit.MINUTES);
             finished.get(5, TimeUnit.MINUTES);
+            // After the rounds, so no output runs during them; bench/profile-intake.sh reads these.
+            events.startedLines().forEach(System.out::println);
             done.get(1, TimeUnit.MINUTES);
             Map<Integer, Address> placement = RoundCluster.placement(coordinator);
             if (!events.awaitGathered(placement.keySet(), settings.steps() - 1, Duration.ofSeconds(10))) {

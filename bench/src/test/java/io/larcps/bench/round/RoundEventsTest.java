@@ -59,6 +59,8 @@ class RoundEventsTest {
         assertThat(first.get("b")).singleElement().satisfies(ms -> assertThat(ms).isCloseTo(30.0, within(1e-9)));
         assertThatThrownBy(() -> events.intakeMs(Map.of(3, "c"), 1, 1)).hasMessageContaining("shard 3");
         // worker 1 started at 10 ms, worker 0 at 20 ms
+        assertThat(events.startedLines()).containsExactly(RoundEvents.startedLine(0, 1, 20_000_000L),
+                RoundEvents.startedLine(1, 1, 10_000_000L));
         assertThat(events.startSpreadMs(1, 1)).singleElement().satisfies(ms -> assertThat(ms).isCloseTo(10.0, within(1e-9)));
         events.stepStarted(0, 2, 50_000_000L);
         events.stepStarted(1, 2, 50_000_000L);
