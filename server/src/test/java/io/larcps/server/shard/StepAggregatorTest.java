@@ -177,6 +177,88 @@ class StepAggregatorTest {
     }
 
     @Test
+    void aContributionWhoseBaseIsCompleteIsSummedAsItArrivesToTheSameBits() {
+        float[] rank0 = {1e8f, 1f, 0.1f, -3f, 7.5f};
+        float[] rank1 = {1f, 1e-8f, 0.2f, 3f, -0.25f};
+        float[] expected = new float[5];
+        for (int i = 0; i < 5; i++) {
+            expected[i] = rank0[i] + rank1[i];
+        }
+        // Rank 0 complete first: rank 1 is summed onto it chunk by chunk.
+        StepAggregator after = new StepAggregator(3, List.of(0, 1), Map.of(7, 5), KERNEL, new ContributionArrays());
+        after.offer(header(0, 7, 0, 3, 5, 4), floats(rank0[0], rank0[1], rank0[2]));
+        after.offer(header(0, 7, 3, 2, 5, 4), floats(rank0[3], rank0[4]));
+        after.offer(header(1, 7, 3, 2, 5, 6), floats(rank1[3], rank1[4]));
+        after.offer(header(1, 7, 0, 3, 5, 6), floats(rank1[0], rank1[1], rank1[2]));
+        // Rank 1 complete first: rank 0 is summed onto it, the pair in the other order.
+        StepAggregator before = new StepAggregator(3, List.of(0, 1), Map.of(7, 5), KERNEL, new ContributionArrays());
+        before.offer(header(1, 7, 0, 5, 5, 6), floats(rank1));
+        before.offer(header(0, 7, 0, 5, 5, 4), floats(rank0));
+        // Interleaved: rank 1 starts before rank 0 is complete, so both are decoded and added.
+        StepAggregator interleaved = new StepAggregator(3, List.of(0, 1), Map.of(7, 5), KERNEL, new ContributionArrays());
+        interleaved.offer(header(0, 7, 0, 3, 5, 4), floats(rank0[0], rank0[1], rank0[2]));
+        interleaved.offer(header(1, 7, 0, 3, 5, 6), floats(rank1[0], rank1[1], rank1[2]));
+        interleaved.offer(header(0, 7, 3, 2, 5, 4), floats(rank0[3], rank0[4]));
+        interleaved.offer(header(1, 7, 3, 2, 5, 6), floats(rank1[3], rank1[4]));
+
+        for (StepAggregator aggregator : List.of(after, before, interleaved)) {
+            assertThat(aggregator.isComplete()).isTrue();
+            assertThat(aggregator.sum(7)).usingElementComparator((x, y) -> Integer.compare(Float.floatToRawIntBits(x),
+                    Float.floatToRawIntBits(y))).containsExactly(expected);
+            assertThat(aggregator.samples(7)).isEqualTo(10);
+        }
+        assertThat(after.fusedContributions()).isEqualTo(1);
+        assertThat(before.fusedContributions()).isEqualTo(1);
+        assertThat(interleaved.fusedContributions()).isZero();
+        assertAllReleased();
+    }
+
+    @Test
+    void aThirdContributionIsSummedAsItArrivesOnlyOnceTheLowerRanksAreIn() {
+        // (1e8 + -1e8) + 1 = 1, while 1e8 + (-1e8 + 1) = 0 in float: the order shows.
+        float[][] byRank = {{1e8f}, {-1e8f}, {1f}};
+        StepAggregator early = new StepAggregator(3, List.of(0, 1, 2), Map.of(7, 1), KERNEL, new ContributionArrays());
+        early.offer(header(2, 7, 0, 1, 1, 1), floats(byRank[2]));
+        early.offer(header(0, 7, 0, 1, 1, 1), floats(byRank[0]));
+        early.offer(header(1, 7, 0, 1, 1, 1), floats(byRank[1]));
+        StepAggregator late = new StepAggregator(3, List.of(0, 1, 2), Map.of(7, 1), KERNEL, new ContributionArrays());
+        late.offer(header(1, 7, 0, 1, 1, 1), floats(byRank[1]));
+        late.offer(header(0, 7, 0, 1, 1, 1), floats(byRank[0]));
+        late.offer(header(2, 7, 0, 1, 1, 1), floats(byRank[2]));
+
+        assertThat(early.sum(7)).containsExactly(1f);
+        assertThat(late.sum(7)).containsExactly(1f);
+        assertThat(early.fusedContributions()).as("rank 1 onto rank 0; rank 2 had come first").isEqualTo(1);
+        assertThat(late.fusedContributions()).as("rank 0 onto rank 1, then rank 2 onto both").isEqualTo(2);
+        assertAllReleased();
+    }
+
+    @Test
+    void aPoisonedContributionThatWasBeingSummedLeavesItsBaseWhole() {
+        ContributionArrays arrays = new ContributionArrays();
+        // Onto the lower ranks' sum: rank 1's second chunk is NaN after its first was added.
+        StepAggregator ontoSum = new StepAggregator(3, List.of(0, 1), Map.of(7, 2), KERNEL, arrays);
+        ontoSum.offer(header(0, 7, 0, 2, 2, 4), floats(1f, 2f));
+        assertThat(ontoSum.offer(header(1, 7, 0, 1, 2, 6), floats(10f))).isInstanceOf(StepAggregator.Outcome.Accepted.class);
+        assertRejected(ontoSum.offer(header(1, 7, 1, 1, 2, 6), floats(Float.NaN)), ErrorCode.NON_FINITE_GRADIENT);
+        assertThat(ontoSum.sum(7)).containsExactly(1f, 2f);
+        assertThat(ontoSum.samples(7)).isEqualTo(4);
+        assertThat(ontoSum.fusedContributions()).isEqualTo(1);
+        assertThat(ontoSum.poisonedContributions()).isEqualTo(1);
+
+        // Onto rank 1's contribution: rank 0 turns out poisoned, rank 1 alone is the sum.
+        StepAggregator ontoPartner = new StepAggregator(3, List.of(0, 1), Map.of(7, 2), KERNEL, arrays);
+        ontoPartner.offer(header(1, 7, 0, 2, 2, 6), floats(30f, 40f));
+        ontoPartner.offer(header(0, 7, 0, 1, 2, 4), floats(5f));
+        assertRejected(ontoPartner.offer(header(0, 7, 1, 1, 2, 4), floats(Float.POSITIVE_INFINITY)),
+                ErrorCode.NON_FINITE_GRADIENT);
+        assertThat(ontoPartner.sum(7)).containsExactly(30f, 40f);
+        assertThat(ontoPartner.samples(7)).isEqualTo(6);
+        assertThat(arrays.kept()).as("the abandoned array went back and was reused").isEqualTo(2);
+        assertAllReleased();
+    }
+
+    @Test
     void anEmptyChunkOfATensorWithElementsIsRefusedAndCompletesNothing() {
         StepAggregator aggregator = new StepAggregator(3, List.of(0), Map.of(1, 2, 2, 2), KERNEL, new ContributionArrays());
         aggregator.offer(header(0, 1, 0, 2, 2, 8), floats(1f, 2f));
