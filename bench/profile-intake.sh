@@ -14,7 +14,7 @@ written at exit, then sorts the samples by time into
            shards had summed every chunk (the intake the ingest target divides by), and
   raw      each measured repetition of raw loopback with one discard receiver per shard,
 and prints, for each, the CPU milliseconds per window in each category (kernel receive path,
-kernel send path, the shards' check-and-copy (or check-and-add), the worker's encode, the pull's decode, DAMON,
+kernel send path, the shards' check-and-copy, the worker's encode, the pull's decode, DAMON,
 compiler threads, other user code by thread, ...). The clocks line up because perf's -k
 CLOCK_MONOTONIC and System.nanoTime share a clock. docs/performance.md ("Session 6") has a table.
 
@@ -98,8 +98,8 @@ def category(sample):
         return "idle"
     if thread.startswith("kdamond"):
         return "kernel: DAMON (kdamond)"
-    if "copyFinite" in frames or "addFinite" in frames:
-        return "shard: check and copy, or check and add"
+    if "copyFinite" in frames:
+        return "shard: check and copy"
     if "FloatBodies.write" in frames:
         return "copy into send buffers (encode)"
     if "FloatBodies$1.run" in frames or "FloatBodies.read" in frames:

@@ -92,19 +92,6 @@ public final class ScalarKernel implements UpdateKernel {
     }
 
     @Override
-    public boolean addFiniteLittleEndian(ByteBuffer source, int sourceByteOffset, float[] base, float[] target,
-            int offset, int count) {
-        ByteBuffer le = source.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        boolean finite = true;
-        for (int i = 0; i < count; i++) {
-            float value = le.getFloat(sourceByteOffset + 4 * i);
-            target[offset + i] = base[offset + i] + value;
-            finite &= Float.isFinite(value);
-        }
-        return finite;
-    }
-
-    @Override
     public String name() {
         return "scalar";
     }

@@ -60,17 +60,6 @@ public interface UpdateKernel {
      */
     boolean copyFiniteLittleEndian(ByteBuffer source, int sourceByteOffset, float[] target, int targetOffset, int count);
 
-    /**
-     * Writes {@code base[i] + source[i]} for {@code count} little-endian floats into
-     * {@code target[offset ..]} (and reads {@code base[offset ..]}), and says whether every source float
-     * was finite, reading the source once: a later worker's chunk summed straight from the received
-     * bytes, where a checked copy and a later add would write and read it once more each. {@code base}
-     * is not changed (unless it is {@code target}); when the answer is false, the target range must not
-     * be used.
-     */
-    boolean addFiniteLittleEndian(ByteBuffer source, int sourceByteOffset, float[] base, float[] target, int offset,
-            int count);
-
     /** A short name for logs and benchmarks. */
     String name();
 }

@@ -178,29 +178,6 @@ final class VectorKernel implements UpdateKernel {
     }
 
     @Override
-    public boolean addFiniteLittleEndian(ByteBuffer source, int sourceByteOffset, float[] base, float[] target,
-            int offset, int count) {
-        int vectorEnd = SPECIES.loopBound(count);
-        // The verdict rides along as in copyFiniteLittleEndian: x * 0 + poison stays finite only while every x is.
-        FloatVector zero = FloatVector.zero(SPECIES);
-        FloatVector poison = zero;
-        int i = 0;
-        for (; i < vectorEnd; i += LANES) {
-            FloatVector v = FloatVector.fromByteBuffer(SPECIES, source, sourceByteOffset + 4 * i, ByteOrder.LITTLE_ENDIAN);
-            FloatVector.fromArray(SPECIES, base, offset + i).add(v).intoArray(target, offset + i);
-            poison = v.fma(zero, poison);
-        }
-        boolean finite = poison.test(VectorOperators.IS_FINITE).allTrue();
-        ByteBuffer le = source.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        for (; i < count; i++) {
-            float value = le.getFloat(sourceByteOffset + 4 * i);
-            target[offset + i] = base[offset + i] + value;
-            finite &= Float.isFinite(value);
-        }
-        return finite;
-    }
-
-    @Override
     public String name() {
         return "vector-" + SPECIES.vectorBitSize();
     }

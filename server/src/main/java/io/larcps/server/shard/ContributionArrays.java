@@ -7,14 +7,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Float arrays kept from step to step of a lane, per tensor, into which contributions are decoded (or
- * summed onto the lower ranks' sum) as their chunks arrive; a step's sum of a tensor forms in one of
- * them.
+ * Float arrays kept from step to step of a lane, per tensor, into which contributions are decoded as
+ * their chunks arrive; a step's sum of a tensor forms in the first accepted contribution's array.
  *
  * <p>Kept rather than allocated per step because a fresh array is memory touched for the first time,
  * a page fault per 4 KiB (docs/performance.md). An array goes back to the free list as soon as its
- * contents are in the sum, so a tensor needs one array for the sum plus one per contribution being
- * received, not one per participant. A step's
+ * contribution has been added to the sum, so a tensor needs one array for the sum plus one per
+ * contribution that arrived before a lower rank's was complete, not one per participant. A step's
  * sums are read by the optimizer before the lane's next step starts, which frees every array.
  *
  * <p>Not thread-safe: owned by one shard actor.

@@ -29,26 +29,6 @@ final class LittleEndianFloats {
         });
     }
 
-    /**
-     * Writes {@code base + body} into {@code target} from index {@code offset} (reading {@code base} from
-     * the same index) and says whether every float of the body was finite, in one read of the body; on
-     * false, stops early and the target range is garbage, while {@code base} is untouched.
-     */
-    static boolean addIfFinite(ByteBuf body, float[] base, float[] target, int offset, UpdateKernel kernel) {
-        return FloatRuns.walk(body, new FloatRuns.Visitor() {
-            @Override
-            public boolean run(ByteBuffer piece, int byteOffset, int first, int count) {
-                return kernel.addFiniteLittleEndian(piece, byteOffset, base, target, offset + first, count);
-            }
-
-            @Override
-            public boolean single(float value, int index) {
-                target[offset + index] = base[offset + index] + value;
-                return Float.isFinite(value);
-            }
-        });
-    }
-
     /** Whether every float of the body is finite. */
     static boolean allFinite(ByteBuf body, UpdateKernel kernel) {
         return FloatRuns.walk(body, new FloatRuns.Visitor() {

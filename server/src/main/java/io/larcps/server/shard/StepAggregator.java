@@ -25,14 +25,6 @@ import java.util.TreeMap;
  * a sum: a non-finite chunk poisons that worker's contribution to that tensor, which is then left out
  * of the sum and its sample count.
  *
- * <p>A contribution whose first chunk arrives when the contributions it is to be added to are already
- * complete is summed as it arrives instead ({@link Contribution#fused}): each chunk goes straight from
- * the received bytes into a new array as {@code base + chunk}: one pass that writes one array, where a
- * checked copy and a later add took two passes and wrote two. The base is the sum of every lower rank, or, for rank index 0, the complete
- * contribution of rank index 1 (two floats add to the same bits in either order, so the first pair
- * may be summed in either order; a third contribution may not). The base is left untouched until the
- * fused contribution is complete, so a poisoned one is dropped as before.
- *
  * <p>Not thread-safe: owned by one shard actor.
  */
 final class StepAggregator {
@@ -56,7 +48,6 @@ final class StepAggregator {
     private final ContributionArrays arrays;
     private int incompleteTensors;
     private int poisonedContributions;
-    private int fusedContributions;
     private long admittedBytes;
 
     /**
@@ -135,17 +126,15 @@ final class StepAggregator {
         contribution.sampleCount = header.getSampleCount();
         admittedBytes += body.readableBytes();
         boolean finite;
-        int offset = Math.toIntExact(header.getChunkOffset());
         if (contribution.poisoned) {
             // Left out of the sum already; only the verdict for the sender is wanted.
             finite = LittleEndianFloats.allFinite(body, kernel);
         } else {
-            if (contribution.values == null && contribution.fused == null) {
-                tensor.start(rankIndex, contribution);
+            if (contribution.values == null) {
+                contribution.values = arrays.take(tensor.id, tensor.size);
             }
-            finite = contribution.fused != null
-                    ? LittleEndianFloats.addIfFinite(body, contribution.base, contribution.fused, offset, kernel)
-                    : LittleEndianFloats.copyIfFinite(body, contribution.values, offset, kernel);
+            finite = LittleEndianFloats.copyIfFinite(body, contribution.values, Math.toIntExact(header.getChunkOffset()),
+                    kernel);
         }
         if (!finite && !contribution.poisoned) {
             contribution.poisoned = true;
@@ -153,12 +142,6 @@ final class StepAggregator {
             if (contribution.values != null) {
                 arrays.giveBack(tensor.id, contribution.values);
                 contribution.values = null;
-            }
-            if (contribution.fused != null) {
-                // The base is someone else's and still whole.
-                arrays.giveBack(tensor.id, contribution.fused);
-                contribution.fused = null;
-                contribution.base = null;
             }
         }
         if (contribution.isComplete()) {
@@ -207,11 +190,6 @@ final class StepAggregator {
         return poisonedContributions;
     }
 
-    /** Contributions summed as their chunks arrived rather than decoded first: a counter for tests and metrics. */
-    int fusedContributions() {
-        return fusedContributions;
-    }
-
     /** One tensor's running sum and the contributions waiting for their turn. */
     private final class TensorSum {
         final int id;
@@ -235,46 +213,10 @@ final class StepAggregator {
             return byRank[rankIndex];
         }
 
-        /**
-         * Where the first accepted chunk of {@code contribution} (rank index {@code rankIndex}) goes: summed
-         * as it arrives onto a complete base when there is one, else into an array of its own.
-         */
-        void start(int rankIndex, Contribution contribution) {
-            float[] base = null;
-            if (rankIndex > 0 && nextRankIndex == rankIndex && sum != null) {
-                base = sum;
-            } else if (rankIndex == 0 && nextRankIndex == 0 && byRank.length > 1 && byRank[1] != null
-                    && byRank[1].isComplete() && !byRank[1].poisoned) {
-                base = byRank[1].values;
-                contribution.onPartner = true;
-            }
-            if (base == null) {
-                contribution.values = arrays.take(id, size);
-            } else {
-                contribution.base = base;
-                contribution.fused = arrays.take(id, size);
-                fusedContributions++;
-            }
-        }
-
         void drainInRankOrder() {
             while (nextRankIndex < byRank.length && byRank[nextRankIndex] != null && byRank[nextRankIndex].isComplete()) {
                 Contribution next = byRank[nextRankIndex];
-                if (!next.poisoned && next.fused != null) {
-                    // Its array already holds the base plus itself: it becomes the sum, the base goes back.
-                    arrays.giveBack(id, next.base);
-                    sum = next.fused;
-                    samples += next.sampleCount;
-                    next.fused = null;
-                    next.base = null;
-                    if (next.onPartner) {
-                        // Rank index 1 was the base: it is in the sum now.
-                        Contribution partner = byRank[1];
-                        partner.values = null;
-                        samples += partner.sampleCount;
-                        nextRankIndex++;
-                    }
-                } else if (!next.poisoned) {
+                if (!next.poisoned) {
                     // The first accepted contribution becomes the sum where it lies; no copy, no zeros.
                     if (sum == null) {
                         sum = next.values;
@@ -309,12 +251,6 @@ final class StepAggregator {
         boolean poisoned;
         /** Where its chunks are decoded; taken with the first accepted chunk, given back once summed. */
         float[] values;
-        /** When it is summed as it arrives: the array its chunks are added into, base plus itself. */
-        float[] fused;
-        /** What {@link #fused} adds its chunks to: the lower ranks' sum, or rank index 1's values. */
-        float[] base;
-        /** Rank index 0 summed onto rank index 1's complete contribution. */
-        boolean onPartner;
 
         Contribution(int size) {
             this.size = size;

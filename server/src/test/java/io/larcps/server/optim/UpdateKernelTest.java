@@ -169,45 +169,4 @@ class UpdateKernelTest {
             }
         }
     }
-
-    @Test
-    void aCheckedAddWritesBasePlusEveryFloatAndLeavesTheBaseAlone() {
-        int count = 1037;
-        int byteOffset = 12;
-        java.util.Random random = new java.util.Random(6);
-        float[] values = LayerwiseOptimizerTest.gaussian(random, count, 1.0);
-        float[] base = new float[count + 3];
-        System.arraycopy(LayerwiseOptimizerTest.gaussian(random, count, 1e3), 0, base, 3, count);
-        float[] baseBefore = base.clone();
-        ByteBuffer direct = ByteBuffer.allocateDirect(byteOffset + 4 * count).order(ByteOrder.BIG_ENDIAN);
-        ByteBuffer le = direct.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        for (int i = 0; i < count; i++) {
-            le.putFloat(byteOffset + 4 * i, values[i]);
-        }
-        for (UpdateKernel kernel : new UpdateKernel[] {scalar, vector}) {
-            float[] target = new float[count + 4];
-            assertThat(kernel.addFiniteLittleEndian(direct, byteOffset, base, target, 3, count)).as(kernel.name()).isTrue();
-            for (int i = 0; i < count; i++) {
-                // The same float addition the decoded path does: bit for bit.
-                assertThat(Float.floatToRawIntBits(target[3 + i])).as("%s element %d", kernel.name(), i)
-                        .isEqualTo(Float.floatToRawIntBits(base[3 + i] + values[i]));
-            }
-            assertThat(target[0]).isZero();
-            assertThat(target[count + 3]).as("past the range").isZero();
-            assertThat(base).as("the base is not written").containsExactly(baseBefore);
-        }
-        for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
-            // in the vector part, in the tail, first and last
-            for (int position : new int[] {0, 7, 8, 1000, count - 1}) {
-                float old = le.getFloat(byteOffset + 4 * position);
-                le.putFloat(byteOffset + 4 * position, bad);
-                for (UpdateKernel kernel : new UpdateKernel[] {scalar, vector}) {
-                    assertThat(kernel.addFiniteLittleEndian(direct, byteOffset, base, new float[count + 3], 3, count))
-                            .as("%s: %s at %d", kernel.name(), bad, position).isFalse();
-                    assertThat(base).containsExactly(baseBefore);
-                }
-                le.putFloat(byteOffset + 4 * position, old);
-            }
-        }
-    }
 }
