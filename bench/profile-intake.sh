@@ -13,8 +13,8 @@ written at exit, then sorts the samples by time into
   intake   each measured round from the first worker's start to the moment the slower node's
            shards had summed every chunk (the intake the ingest target divides by), and
   raw      each measured repetition of raw loopback with one discard receiver per shard,
-and prints, for each, the CPU milliseconds per window in each category (kernel receive path,
-kernel send path, the shards' check-and-copy, the worker's encode, the pull's decode, DAMON,
+and prints (and writes to DIR/cpu.txt), for each, the CPU milliseconds per window in each category (kernel receive path,
+kernel send path, the shard actors' check, copy and sum, their LARC step, the worker's encode, the pull's decode, DAMON,
 compiler threads, other user code by thread, ...). The clocks line up because perf's -k
 CLOCK_MONOTONIC and System.nanoTime share a clock. docs/performance.md ("Session 6") has a table.
 
@@ -52,7 +52,7 @@ perf record -k CLOCK_MONOTONIC -a -g -e cpu-clock -F 999 -o "$out/perf.data" -- 
 perf script -i "$out/perf.data" -F comm,pid,tid,time,ip,sym > "$out/samples.txt" 2>/dev/null
 grep -E '^TARGET|workers. starts' "$out/run.log" || true
 
-python3 - "$out" <<'EOF_PY'
+python3 - "$out" <<'EOF_PY' | tee "$out/cpu.txt"
 import bisect, collections, json, os, re, sys
 
 out = sys.argv[1]
@@ -98,8 +98,6 @@ def category(sample):
         return "idle"
     if thread.startswith("kdamond"):
         return "kernel: DAMON (kdamond)"
-    if "copyFinite" in frames:
-        return "shard: check and copy"
     if "FloatBodies.write" in frames:
         return "copy into send buffers (encode)"
     if "FloatBodies$1.run" in frames or "FloatBodies.read" in frames:
@@ -114,6 +112,10 @@ def category(sample):
         return "kernel: other"
     if "VectorKernel.update" in frames or "LayerwiseOptimizer" in frames:
         return "shard: LARC step"
+    if thread.startswith("larcps-pekko.ac"):
+        # Pekko's default dispatcher runs the shard actors. Their check-and-copy and sum get inlined
+        # into the message handler, so they are told apart by thread rather than by frame.
+        return "actors: the shards' check, copy and sum, and messages"
     return "other user code: " + thread[:14]
 
 for name, spans in windows.items():
