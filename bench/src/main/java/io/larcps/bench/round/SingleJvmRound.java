@@ -136,9 +136,8 @@ public final class SingleJvmRound {
         }
         return new RoundRun("single JVM (coordinator+ps, ps and worker ActorSystems in one JVM)", settings.workers(),
                 settings.shards(), ModelLayout.bytes(layout), bytes, nodeOfShard, rounds.roundMs(), rounds.pushMs(),
-                rounds.pullMs(), intakeMs, firstChunkMs,
-                    events.startSpreadMs(settings.warmup(), settings.steps() - 1), rawBefore, rawAfter, rawPerShard.msPerReceiver(),
-                rawPerShard.spansNanos(), List.of(),
+                rounds.pullMs(), intakeMs, firstChunkMs, events.startSpreadMs(settings.warmup(), settings.steps() - 1),
+                rawBefore, rawAfter, rawPerShard.msPerReceiver(), rawPerShard.spansNanos(), List.of(),
                 settings.workers() * ModelLayout.bytes(layout), timings.optimizerMs(), timings.parts(), faultsPerRound,
                 events.roundBounds(settings.warmup(), settings.steps() - 1), List.of(), "");
     }

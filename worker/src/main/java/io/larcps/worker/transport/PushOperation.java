@@ -124,14 +124,14 @@ final class PushOperation {
     private TensorFrame encode(int elements, int length) {
         // The shard field only routes pulls; set here too so a shard's ERROR frame, which echoes it,
         // names the shard even when several share an endpoint.
+        int shard = routing.shardOf(tensor);
         FrameHeader header = template.toBuilder()
-                .setShard(routing.shardOf(tensor))
+                .setShard(shard)
                 .setTensorId(tensor)
                 .setChunkOffset(offset)
                 .setChunkLength(length)
                 .setElementCount(elements)
                 .build();
-        int shard = routing.shardOf(tensor);
         ByteBuf body = tensors.chunk(tensor, offset, length, buffers, shard, channels.inProcess(shard));
         try {
             return new TensorFrame(header, body);
