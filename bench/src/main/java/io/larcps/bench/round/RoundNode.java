@@ -131,17 +131,13 @@ public final class RoundNode {
                 seed);
         EventLoopGroup loops = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         RoundEvents events = new RoundEvents();
-        List<String> lines = Collections.synchronizedList(new ArrayList<>());
         try {
             ParameterServerNode.start(system, Optional.empty(), system.ignoreRef());
             CompletableFuture<Void> finished = new CompletableFuture<>();
             var outcomes = RoundCluster.outcomes(system, 1, finished);
-            RoundCluster.spawnWorker(system, layout, worker, loops, (w, step, nanos) -> {
-                events.stepStarted(w, step, nanos);
-                lines.add(RoundEvents.startedLine(w, step, nanos));
-            }, outcomes);
+            RoundCluster.spawnWorker(system, layout, worker, loops, events::stepStarted, outcomes);
             finished.get(30, TimeUnit.MINUTES);
-            lines.forEach(System.out::println);
+            events.startedLines().forEach(System.out::println);
             return 0;
         } finally {
             system.terminate();
