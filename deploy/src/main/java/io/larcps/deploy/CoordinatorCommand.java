@@ -4,6 +4,8 @@ import io.larcps.deploy.cli.CheckpointOptions;
 import io.larcps.deploy.cli.ClusterOptions;
 import io.larcps.deploy.cli.JobOptions;
 import io.larcps.deploy.cli.ModelOptions;
+import io.larcps.deploy.metrics.JobMeters;
+import io.larcps.deploy.metrics.NodeMetrics;
 import io.larcps.server.coordinator.JobSpec;
 import io.larcps.server.node.ParameterServerNode;
 import java.util.ArrayList;
@@ -50,9 +52,14 @@ final class CoordinatorCommand implements Callable<Integer> {
             roles.add(ParameterServerNode.PS_ROLE);
         }
         ActorSystem<Void> system = NodeRuntime.start(cluster, roles, psNodes, checkpointSettings);
+        Optional<NodeMetrics> metrics = NodeRuntime.metrics(system, cluster);
+        Optional<JobMeters> meters = metrics.map(node -> node.job(spec.jobId()));
         ProgressPrinter printer = new ProgressPrinter(System.out, false, spec.stepsPerEpoch(), spec.totalSteps(),
                 spec.globalBatch());
-        JobProgress progress = JobProgress.spawn(system, step -> printer.stepCompleted(step.step(), step.learningRate()));
+        JobProgress progress = JobProgress.spawn(system, step -> {
+            printer.stepCompleted(step.step(), step.learningRate());
+            meters.ifPresent(job -> job.stepCompleted(step));
+        });
         ParameterServerNode.start(system, Optional.of(spec), progress.listener());
         try {
             long steps = progress.awaitCompletion();
@@ -61,6 +68,7 @@ final class CoordinatorCommand implements Callable<Integer> {
         } finally {
             system.terminate();
             system.getWhenTerminated().toCompletableFuture().join();
+            metrics.ifPresent(NodeMetrics::close);
         }
     }
 }

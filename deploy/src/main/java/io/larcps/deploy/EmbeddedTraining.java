@@ -2,6 +2,8 @@ package io.larcps.deploy;
 
 import io.larcps.deploy.cli.ClusterOptions;
 import io.larcps.deploy.cli.ModelOptions;
+import io.larcps.deploy.metrics.JobMeters;
+import io.larcps.deploy.metrics.NodeMetrics;
 import io.larcps.proto.frame.FrameSettings;
 import io.larcps.proto.frame.InProcessEndpoints;
 import io.larcps.server.coordinator.JobSpec;
@@ -11,6 +13,7 @@ import io.larcps.worker.WorkerSetup;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -36,7 +39,7 @@ final class EmbeddedTraining {
     }
 
     /** Trains {@code trainable} as {@code spec} says; prints progress and per-epoch test metrics. */
-    Result run(TrainableModel trainable, JobSpec spec, ModelOptions model) throws InterruptedException {
+    Result run(TrainableModel trainable, JobSpec spec, ModelOptions model) throws InterruptedException, IOException {
         TrainingReport report = new TrainingReport(trainable.name(), spec, model);
         System.out.printf("training %s: %d steps (%d per epoch) of global batch %d on %d workers and %d shards, "
                 + "%s trust %s%n", trainable.name(), spec.totalSteps(), spec.stepsPerEpoch(), spec.globalBatch(),
@@ -46,6 +49,8 @@ final class EmbeddedTraining {
         ActorSystem<Void> system = NodeRuntime.start(cluster, List.of(ParameterServerNode.COORDINATOR_ROLE,
                 ParameterServerNode.PS_ROLE, ParameterServerNode.WORKER_ROLE), 1,
                 "larcps.data-plane-server.shards-on-in-process-loop = ${" + InProcessEndpoints.CONFIG_KEY + "}");
+        Optional<NodeMetrics> metrics = NodeRuntime.metrics(system, cluster);
+        Optional<JobMeters> meters = metrics.map(node -> node.job(spec.jobId()));
         EventLoopGroup loops = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         // Evaluation runs beside training on its own thread so an epoch's test pass never stalls the steps.
         ExecutorService evaluations = Executors.newSingleThreadExecutor(runnable -> {
@@ -59,6 +64,7 @@ final class EmbeddedTraining {
             JobProgress progress = JobProgress.spawn(system, step -> {
                 printer.stepCompleted(step.step(), step.learningRate());
                 report.stepCompleted(step);
+                meters.ifPresent(job -> job.stepCompleted(step));
             });
             ParameterServerNode.start(system, Optional.of(spec), progress.listener());
             WorkerOutcomes outcomes = WorkerOutcomes.spawn(system, spec.workers(), reached -> evaluations.submit(() ->
@@ -88,6 +94,7 @@ final class EmbeddedTraining {
             system.terminate();
             system.getWhenTerminated().toCompletableFuture().join();
             loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+            metrics.ifPresent(NodeMetrics::close);
         }
     }
 }

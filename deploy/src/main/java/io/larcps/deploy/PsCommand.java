@@ -1,6 +1,7 @@
 package io.larcps.deploy;
 
 import io.larcps.deploy.cli.ClusterOptions;
+import io.larcps.deploy.metrics.NodeMetrics;
 import io.larcps.server.node.ParameterServerNode;
 import java.util.List;
 import java.util.Optional;
@@ -22,8 +23,13 @@ final class PsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ActorSystem<Void> system = NodeRuntime.start(cluster, List.of(ParameterServerNode.PS_ROLE), 1);
-        ParameterServerNode.start(system, Optional.empty(), system.ignoreRef());
-        system.getWhenTerminated().toCompletableFuture().join();
-        return 0;
+        Optional<NodeMetrics> metrics = NodeRuntime.metrics(system, cluster);
+        try {
+            ParameterServerNode.start(system, Optional.empty(), system.ignoreRef());
+            system.getWhenTerminated().toCompletableFuture().join();
+            return 0;
+        } finally {
+            metrics.ifPresent(NodeMetrics::close);
+        }
     }
 }

@@ -62,8 +62,10 @@ final class TrainingReport {
         EpochMetrics metrics = new EpochMetrics(steps, steps / (double) job.stepsPerEpoch(), evaluation.loss(),
                 evaluation.accuracy(), seconds, rank0Time);
         epochs.add(metrics);
-        System.out.printf("after %d steps (epoch %.4g): test loss %.4f, test accuracy %.4f%n", steps, metrics.epoch(),
-                evaluation.loss(), evaluation.accuracy());
+        // A model without a loss (synthetic-mlp) says so rather than printing NaN.
+        String loss = Double.isNaN(evaluation.loss()) ? "" : String.format("test loss %.4f, ", evaluation.loss());
+        System.out.printf("after %d steps (epoch %.4g): %stest accuracy %.4f%n", steps, metrics.epoch(), loss,
+                evaluation.accuracy());
     }
 
     /** Where rank 0's time went over the run, reported with the run's end. */

@@ -2,6 +2,7 @@ package io.larcps.deploy;
 
 import io.larcps.deploy.cli.ClusterOptions;
 import io.larcps.deploy.cli.ModelOptions;
+import io.larcps.deploy.metrics.NodeMetrics;
 import io.larcps.proto.frame.FrameSettings;
 import io.larcps.server.node.ParameterServerNode;
 import io.larcps.worker.Worker;
@@ -12,6 +13,7 @@ import io.netty.channel.nio.NioIoHandler;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.pekko.actor.typed.ActorSystem;
 import picocli.CommandLine.Command;
@@ -51,9 +53,10 @@ final class WorkerCommand implements Callable<Integer> {
         }
         TrainableModel trainable = ModelCatalog.open(model);
         ActorSystem<Void> system = NodeRuntime.start(cluster, List.of(ParameterServerNode.WORKER_ROLE), 1);
+        Optional<NodeMetrics> metrics = NodeRuntime.metrics(system, cluster);
         EventLoopGroup loops = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         try {
-            ParameterServerNode.start(system, java.util.Optional.empty(), system.ignoreRef());
+            ParameterServerNode.start(system, Optional.empty(), system.ignoreRef());
             FrameSettings frames = FrameSettings.fromConfig(system.settings().config());
             long inFlight = system.settings().config().getBytes("larcps.worker.max-bytes-in-flight");
             String host = InetAddress.getLocalHost().getHostName();
@@ -75,6 +78,7 @@ final class WorkerCommand implements Callable<Integer> {
             system.terminate();
             system.getWhenTerminated().toCompletableFuture().join();
             loops.shutdownGracefully().syncUninterruptibly();
+            metrics.ifPresent(NodeMetrics::close);
         }
     }
 }

@@ -41,7 +41,7 @@ class LarcpsCommandLineTest {
         out.reset();
         assertThat(Larcps.run("coordinator", "--help")).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("--trust", "--global-batch", "--warmup-steps", "--join",
-                "--checkpoint-dir");
+                "--checkpoint-dir", "--metrics-port");
     }
 
     @Test
@@ -69,5 +69,8 @@ class LarcpsCommandLineTest {
         err.reset();
         assertThat(Larcps.run("worker", "--batch", "8", "--join", "nonsense")).isEqualTo(2);
         assertThat(err()).contains("--join 'nonsense' is not HOST:PORT");
+        err.reset();
+        assertThat(Larcps.run("ps", "--metrics-port", "70000")).isEqualTo(2);
+        assertThat(err()).contains("--metrics-port must be 0 (the OS chooses) or a port up to 65535, got 70000");
     }
 }

@@ -2,6 +2,7 @@ package io.larcps.deploy.cli;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /** Where a node listens and whom it joins; each option also reads an environment variable (containers). */
@@ -26,6 +27,12 @@ public final class ClusterOptions {
             description = "Data-plane (Netty) port of a ps node; 0 lets the OS choose: workers learn it from the "
                     + "coordinator (env LARCPS_DATA_PLANE_PORT; default ${DEFAULT-VALUE}).")
     int dataPlanePort;
+
+    @Option(names = "--metrics-port", defaultValue = "${env:LARCPS_METRICS_PORT}",
+            description = "Port of this node's Prometheus endpoint (GET /metrics); 0 lets the OS choose; the "
+                    + "address is printed (env LARCPS_METRICS_PORT). Without it, larcps.metrics.port decides: no "
+                    + "endpoint by default.")
+    Integer metricsPort;
 
     /** Joins no one, whatever LARCPS_JOIN says: the embedded clusters of a sweep stay in their JVM. */
     private boolean standalone;
@@ -69,5 +76,14 @@ public final class ClusterOptions {
 
     public int dataPlanePort() {
         return dataPlanePort;
+    }
+
+    /** The metrics port the flag or its variable gave, checked; empty when neither did. */
+    public Optional<Integer> metricsPort() {
+        if (metricsPort != null && (metricsPort < 0 || metricsPort > 65_535)) {
+            throw new IllegalArgumentException("--metrics-port must be 0 (the OS chooses) or a port up to 65535, got "
+                    + metricsPort);
+        }
+        return Optional.ofNullable(metricsPort);
     }
 }

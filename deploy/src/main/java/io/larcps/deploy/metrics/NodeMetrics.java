@@ -1,0 +1,84 @@
+package io.larcps.deploy.metrics;
+
+import io.larcps.server.node.ParameterServerNode;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Optional;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A node's metrics endpoint and the meters its roles feed: the JVM's memory, collections, threads and
+ * CPU on every node; each shard's step stamps on a ps node ({@link ShardStepMeter}); the job's steps
+ * and LARC factors where the caller hears the coordinator ({@link #job}).
+ */
+public final class NodeMetrics implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(NodeMetrics.class);
+
+    private final PrometheusMeterRegistry registry;
+    private final JvmGcMetrics collections;
+    private final MetricsEndpoint endpoint;
+
+    private NodeMetrics(PrometheusMeterRegistry registry, JvmGcMetrics collections, MetricsEndpoint endpoint) {
+        this.registry = registry;
+        this.collections = collections;
+        this.endpoint = endpoint;
+    }
+
+    /**
+     * Starts serving when {@code larcps.metrics.port} says so; empty when it is off.
+     *
+     * @param nodeHost the node's address, bound when {@code larcps.metrics.bind-host} is empty
+     */
+    public static Optional<NodeMetrics> start(ActorSystem<?> system, String nodeHost) throws IOException {
+        MetricsSettings settings = MetricsSettings.fromConfig(system.settings().config(), nodeHost);
+        if (!settings.enabled()) {
+            return Optional.empty();
+        }
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        JvmGcMetrics collections = new JvmGcMetrics();
+        try {
+            new JvmMemoryMetrics().bindTo(registry);
+            collections.bindTo(registry);
+            new JvmThreadMetrics().bindTo(registry);
+            new ProcessorMetrics().bindTo(registry);
+            List<String> roles = system.settings().config().getStringList("pekko.cluster.roles");
+            if (roles.contains(ParameterServerNode.PS_ROLE)) {
+                system.systemActorOf(ShardStepMeter.create(registry), "shard-step-meter", Props.empty());
+            }
+            MetricsEndpoint endpoint = MetricsEndpoint.start(settings.bindHost(), settings.port(), registry);
+            LOG.info("metrics at http://{}:{}{}", endpoint.address().getHostString(), endpoint.address().getPort(),
+                    MetricsEndpoint.PATH);
+            return Optional.of(new NodeMetrics(registry, collections, endpoint));
+        } catch (IOException | RuntimeException e) {
+            collections.close();
+            registry.close();
+            throw e;
+        }
+    }
+
+    /** Meters for a job whose coordinator events this node's caller hears. */
+    public JobMeters job(String jobId) {
+        return new JobMeters(registry, jobId);
+    }
+
+    public InetSocketAddress address() {
+        return endpoint.address();
+    }
+
+    @Override
+    public void close() {
+        endpoint.close();
+        collections.close();
+        registry.close();
+    }
+}

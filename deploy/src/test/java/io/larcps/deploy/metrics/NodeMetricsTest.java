@@ -1,0 +1,121 @@
+package io.larcps.deploy.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.typesafe.config.ConfigFactory;
+import io.larcps.server.coordinator.TrainingCoordinator;
+import io.larcps.server.shard.ParameterShard;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Optional;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.typed.eventstream.EventStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** A real node's event stream and coordinator events, scraped over HTTP on loopback. */
+class NodeMetricsTest {
+    private static final long MS = 1_000_000L;
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private ActorTestKit kit;
+
+    @AfterEach
+    void stop() {
+        if (kit != null) {
+            kit.shutdownTestKit();
+        }
+    }
+
+    @Test
+    void noEndpointUnlessThePortSaysSo() throws Exception {
+        kit = ActorTestKit.create(ConfigFactory.parseString("pekko.cluster.roles = [ps]").withFallback(ConfigFactory.load()));
+        assertThat(NodeMetrics.start(kit.system(), "127.0.0.1")).isEmpty();
+    }
+
+    @Test
+    void aPsNodeServesItsShardsStepTimesAndBytes() throws Exception {
+        kit = ActorTestKit.create(ConfigFactory.parseString("pekko.cluster.roles = [ps]\nlarcps.metrics.port = 0")
+                .withFallback(ConfigFactory.load()));
+        Optional<NodeMetrics> started = NodeMetrics.start(kit.system(), "127.0.0.1");
+        assertThat(started).isPresent();
+        try (NodeMetrics metrics = started.get()) {
+            String body = scrapeUntil(metrics, "larcps_shard_gradient_bytes_total{job=\"j\",shard=\"1\"} 5000.0", () -> {
+                publish(new ParameterShard.StepTimed("j", 1, ParameterShard.ALL_WORKERS, 0, 2000, 0, 30 * MS, 40 * MS));
+                publish(new ParameterShard.StepTimed("j", 1, ParameterShard.ALL_WORKERS, 1, 3000, 100 * MS, 150 * MS,
+                        152 * MS));
+            });
+            assertThat(body).contains("larcps_shard_gather_seconds_count{job=\"j\",shard=\"1\"} 2")
+                    .contains("larcps_shard_gather_seconds_sum{job=\"j\",shard=\"1\"} 0.08")
+                    .contains("larcps_shard_optimizer_seconds_sum{job=\"j\",shard=\"1\"} 0.012")
+                    .contains("jvm_memory_used_bytes");
+        }
+    }
+
+    @Test
+    void aShardWithoutTensorsHasNoGatherTime() throws Exception {
+        kit = ActorTestKit.create(ConfigFactory.parseString("pekko.cluster.roles = [ps]\nlarcps.metrics.port = 0")
+                .withFallback(ConfigFactory.load()));
+        try (NodeMetrics metrics = NodeMetrics.start(kit.system(), "127.0.0.1").orElseThrow()) {
+            String body = scrapeUntil(metrics, "larcps_shard_optimizer_seconds_count{job=\"j\",shard=\"2\"} 1", () ->
+                    publish(new ParameterShard.StepTimed("j", 2, ParameterShard.ALL_WORKERS, 0, 0,
+                            ParameterShard.NO_CHUNK_YET, 10 * MS, 11 * MS)));
+            assertThat(body).doesNotContain("larcps_shard_gather_seconds_count{job=\"j\",shard=\"2\"}");
+        }
+    }
+
+    @Test
+    void jobMetersGiveStepsLearningRatePoisonedContributionsAndEachLayersFactor() throws Exception {
+        kit = ActorTestKit.create(ConfigFactory.parseString("larcps.metrics.port = 0").withFallback(ConfigFactory.load()));
+        try (NodeMetrics metrics = NodeMetrics.start(kit.system(), "127.0.0.1").orElseThrow()) {
+            JobMeters job = metrics.job("j");
+            job.stepCompleted(new TrainingCoordinator.StepCompleted(0, 0.4, 0, Arrays.asList(0.5, null, Double.NaN)));
+            job.stepCompleted(new TrainingCoordinator.StepCompleted(1, 0.3, 2, Arrays.asList(0.25, null, Double.NaN)));
+
+            String body = scrape(metrics);
+            assertThat(body).contains("larcps_job_steps_total{job=\"j\"} 2.0")
+                    .contains("larcps_job_poisoned_contributions_total{job=\"j\"} 2.0")
+                    .contains("larcps_job_learning_rate{job=\"j\"} 0.3")
+                    .contains("larcps_job_step_seconds_count{job=\"j\"} 1")
+                    .contains("larcps_layer_trust_factor{job=\"j\",tensor=\"0\"} 0.25")
+                    .contains("larcps_layer_trust_factor{job=\"j\",tensor=\"2\"} NaN")
+                    .doesNotContain("tensor=\"1\"");
+        }
+    }
+
+    private void publish(ParameterShard.StepTimed timed) {
+        kit.system().eventStream().tell(new EventStream.Publish<>(timed));
+    }
+
+    /**
+     * Publishes {@code publishAll} once the node's meter hears the event stream (events published before
+     * it subscribed are lost: a probe job's stamps show when it does), then scrapes until {@code line} shows.
+     */
+    private String scrapeUntil(NodeMetrics metrics, String line, Runnable publishAll) throws Exception {
+        String body = "";
+        for (int attempt = 0; attempt < 100 && !body.contains("job=\"probe\""); attempt++) {
+            publish(new ParameterShard.StepTimed("probe", 0, ParameterShard.ALL_WORKERS, attempt, 1, 0, 1, 2));
+            Thread.sleep(50);
+            body = scrape(metrics);
+        }
+        publishAll.run();
+        for (int attempt = 0; attempt < 100 && !body.contains(line); attempt++) {
+            Thread.sleep(50);
+            body = scrape(metrics);
+        }
+        assertThat(body).contains(line);
+        return body;
+    }
+
+    private String scrape(NodeMetrics metrics) throws Exception {
+        URI uri = URI.create("http://127.0.0.1:" + metrics.address().getPort() + "/metrics");
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+        return response.body();
+    }
+}
