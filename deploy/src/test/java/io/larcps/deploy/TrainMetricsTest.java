@@ -57,11 +57,14 @@ class TrainMetricsTest {
                 .contains("larcps_job_learning_rate{job=\"larcps\"}")
                 .contains("larcps_layer_trust_factor{job=\"larcps\",tensor=\"0\"}")
                 .contains("larcps_shard_gather_seconds_count{job=\"larcps\",shard=\"0\"}")
-                .contains("larcps_shard_gradient_bytes_total{job=\"larcps\",shard=\"0\"}");
+                .contains("larcps_shard_gradient_bytes_total{job=\"larcps\",shard=\"0\"}")
+                .contains("larcps_worker_compute_seconds_count{job=\"larcps\",rank=\"0\"}")
+                .contains("larcps_worker_pull_seconds_count{job=\"larcps\",rank=\"0\"}");
     }
 
     private static boolean complete(String body) {
-        return body.contains("larcps_job_steps_total") && body.contains("larcps_shard_gradient_bytes_total");
+        return body.contains("larcps_job_steps_total") && body.contains("larcps_shard_gradient_bytes_total")
+                && body.contains("larcps_worker_pull_seconds_count");
     }
 
     /** The endpoint's answer, or {@code previous} if the run closed it in between. */

@@ -88,21 +88,32 @@ public record StepTimes(long steps, double computeSeconds, double pushSeconds, d
          * Counts a step whose weights are held; steps finish in order. Its wait runs from the previous
          * step's weights (the first step: from its start) to its compute, so the gaps between steps
          * count whether the step was started before those weights were held or after.
+         *
+         * @return the step's own split
          */
-        void finish(Step step) {
+        StepTimes finish(Step step) {
             long pulled = step.pulled != 0 ? step.pulled : clock.getAsLong();
             long ready = steps > 0 ? lastPulled : step.started;
+            long stepWaiting = 0;
+            long stepCompute = 0;
+            long stepPush = 0;
+            long stepPull;
             if (step.computed != 0) {
-                waiting += step.computing - ready;
-                compute += step.computed - step.computing;
-                push += step.pushed - step.computed;
-                pull += pulled - step.pushed;
+                stepWaiting = step.computing - ready;
+                stepCompute = step.computed - step.computing;
+                stepPush = step.pushed - step.computed;
+                stepPull = pulled - step.pushed;
             } else {
                 // Not a participant of this step: nothing was computed or pushed, it only pulled.
-                pull += pulled - ready;
+                stepPull = pulled - ready;
             }
+            waiting += stepWaiting;
+            compute += stepCompute;
+            push += stepPush;
+            pull += stepPull;
             steps++;
             lastPulled = pulled;
+            return new StepTimes(1, stepCompute / 1e9, stepPush / 1e9, stepPull / 1e9, stepWaiting / 1e9);
         }
 
         StepTimes total() {

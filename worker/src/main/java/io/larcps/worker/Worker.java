@@ -24,6 +24,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -87,6 +88,13 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
 
     /** The worker gave up; {@code reason} says why in a sentence. */
     public record GaveUp(String reason) implements Outcome {
+    }
+
+    /**
+     * Published on this node's event stream as each step of the worker's is done (it holds the next
+     * version's weights): where that step's time went. For metrics; nothing in larc-ps waits for it.
+     */
+    public record StepDone(String jobId, int rank, long step, StepTimes split) {
     }
 
     private static final Duration REGISTRATION_RETRY = Duration.ofSeconds(2);
@@ -368,7 +376,10 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
         }
         heldVersion = message.version();
         while (!running.isEmpty() && running.peekFirst().step() < heldVersion) {
-            times.finish(running.pollFirst().timing());
+            Running done = running.pollFirst();
+            StepTimes split = times.finish(done.timing());
+            getContext().getSystem().eventStream().tell(new EventStream.Publish<>(
+                    new StepDone(setup.jobId(), rank, done.step(), split)));
         }
         if (isReported(heldVersion)) {
             float[][] copy = new float[weights.length][];

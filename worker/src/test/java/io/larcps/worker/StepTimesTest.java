@@ -28,8 +28,13 @@ class StepTimesTest {
             advance(8);
             step.pulled();
             advance(1);
-            accumulator.finish(step);
+            StepTimes split = accumulator.finish(step);
             advance(3);
+            assertThat(split.steps()).isEqualTo(1);
+            assertThat(split.computeSeconds()).isEqualTo(0.060);
+            assertThat(split.pushSeconds()).isEqualTo(0.004);
+            assertThat(split.pullSeconds()).isEqualTo(0.008);
+            assertThat(split.waitingSeconds()).as("step %d", i).isEqualTo(i == 0 ? 0.002 : 0.006);
         }
 
         StepTimes times = accumulator.total();
@@ -78,8 +83,10 @@ class StepTimesTest {
         StepTimes.Step step = accumulator.start();
         advance(30);
         step.pulled();
-        accumulator.finish(step);
+        StepTimes split = accumulator.finish(step);
 
+        assertThat(split.pullSeconds()).isEqualTo(0.030);
+        assertThat(split.computeSeconds() + split.pushSeconds() + split.waitingSeconds()).isZero();
         StepTimes times = accumulator.total();
         assertThat(times.computeSeconds()).isZero();
         assertThat(times.pushSeconds()).isZero();

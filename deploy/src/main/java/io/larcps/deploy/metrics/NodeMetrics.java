@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A node's metrics endpoint and the meters its roles feed: the JVM's memory, collections, threads and
- * CPU on every node; each shard's step stamps on a ps node ({@link ShardStepMeter}); the job's steps
- * and LARC factors where the caller hears the coordinator ({@link #job}).
+ * CPU on every node; each shard's step stamps on a ps node ({@link ShardStepMeter}); each worker's
+ * split of its steps on a worker node ({@link WorkerStepMeter}); the job's steps and LARC factors
+ * where the caller hears the coordinator ({@link #job}).
  */
 public final class NodeMetrics implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NodeMetrics.class);
@@ -54,6 +55,9 @@ public final class NodeMetrics implements AutoCloseable {
             List<String> roles = system.settings().config().getStringList("pekko.cluster.roles");
             if (roles.contains(ParameterServerNode.PS_ROLE)) {
                 system.systemActorOf(ShardStepMeter.create(registry), "shard-step-meter", Props.empty());
+            }
+            if (roles.contains(ParameterServerNode.WORKER_ROLE)) {
+                system.systemActorOf(WorkerStepMeter.create(registry), "worker-step-meter", Props.empty());
             }
             MetricsEndpoint endpoint = MetricsEndpoint.start(settings.bindHost(), settings.port(), registry);
             LOG.info("metrics at http://{}:{}{}", endpoint.address().getHostString(), endpoint.address().getPort(),

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.typesafe.config.ConfigFactory;
 import io.larcps.server.coordinator.TrainingCoordinator;
 import io.larcps.server.shard.ParameterShard;
+import io.larcps.worker.StepTimes;
+import io.larcps.worker.Worker;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -69,6 +71,25 @@ class NodeMetricsTest {
     }
 
     @Test
+    void aWorkerNodeServesEachPartOfItsWorkersSteps() throws Exception {
+        kit = ActorTestKit.create(ConfigFactory.parseString("pekko.cluster.roles = [worker]\nlarcps.metrics.port = 0")
+                .withFallback(ConfigFactory.load()));
+        try (NodeMetrics metrics = NodeMetrics.start(kit.system(), "127.0.0.1").orElseThrow()) {
+            awaitHeard(metrics, () -> kit.system().eventStream().tell(new EventStream.Publish<>(
+                    new Worker.StepDone("probe", 0, 0, new StepTimes(1, 0, 0, 0, 0)))));
+            kit.system().eventStream().tell(new EventStream.Publish<>(
+                    new Worker.StepDone("j", 3, 7, new StepTimes(1, 0.25, 0.5, 0.125, 0.0625))));
+
+            String body = scrapeFor(metrics, "larcps_worker_wait_seconds_count{job=\"j\",rank=\"3\"} 1");
+            assertThat(body).contains("larcps_worker_compute_seconds_sum{job=\"j\",rank=\"3\"} 0.25")
+                    .contains("larcps_worker_push_seconds_sum{job=\"j\",rank=\"3\"} 0.5")
+                    .contains("larcps_worker_pull_seconds_sum{job=\"j\",rank=\"3\"} 0.125")
+                    .contains("larcps_worker_wait_seconds_sum{job=\"j\",rank=\"3\"} 0.0625")
+                    .doesNotContain("larcps_shard_");
+        }
+    }
+
+    @Test
     void jobMetersGiveStepsLearningRatePoisonedContributionsAndEachLayersFactor() throws Exception {
         kit = ActorTestKit.create(ConfigFactory.parseString("larcps.metrics.port = 0").withFallback(ConfigFactory.load()));
         try (NodeMetrics metrics = NodeMetrics.start(kit.system(), "127.0.0.1").orElseThrow()) {
@@ -96,13 +117,25 @@ class NodeMetricsTest {
      * it subscribed are lost: a probe job's stamps show when it does), then scrapes until {@code line} shows.
      */
     private String scrapeUntil(NodeMetrics metrics, String line, Runnable publishAll) throws Exception {
+        awaitHeard(metrics, () -> publish(new ParameterShard.StepTimed("probe", 0, ParameterShard.ALL_WORKERS, 0, 1,
+                0, 1, 2)));
+        publishAll.run();
+        return scrapeFor(metrics, line);
+    }
+
+    /** Publishes a probe job's event until its meters show: the node's meter has subscribed. */
+    private void awaitHeard(NodeMetrics metrics, Runnable publishProbe) throws Exception {
         String body = "";
         for (int attempt = 0; attempt < 100 && !body.contains("job=\"probe\""); attempt++) {
-            publish(new ParameterShard.StepTimed("probe", 0, ParameterShard.ALL_WORKERS, attempt, 1, 0, 1, 2));
+            publishProbe.run();
             Thread.sleep(50);
             body = scrape(metrics);
         }
-        publishAll.run();
+        assertThat(body).contains("job=\"probe\"");
+    }
+
+    private String scrapeFor(NodeMetrics metrics, String line) throws Exception {
+        String body = scrape(metrics);
         for (int attempt = 0; attempt < 100 && !body.contains(line); attempt++) {
             Thread.sleep(50);
             body = scrape(metrics);
