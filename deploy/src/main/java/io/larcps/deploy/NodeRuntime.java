@@ -20,11 +20,11 @@ final class NodeRuntime {
 
     /** @param settings HOCON lines that take precedence over every other source */
     static ActorSystem<Void> start(ClusterOptions cluster, List<String> roles, int minimumPsNodes, String... settings) {
-        String metrics = cluster.metricsPort().map(port -> "\nlarcps.metrics.port = " + port).orElse("");
+        String metricsPort = cluster.metricsPort().map(port -> "\nlarcps.metrics.port = " + port).orElse("");
         var extra = ConfigFactory.parseString("larcps.data-plane-server.port = " + cluster.dataPlanePort()
                 + "\nlarcps.data-plane-server.bind-host = \"" + cluster.host() + "\""
                 + "\nlarcps.coordinator.ps-nodes = " + Math.max(1, minimumPsNodes)
-                + metrics
+                + metricsPort
                 + "\n" + String.join("\n", settings));
         List<String> seeds = cluster.seedAddresses();
         ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "larcps",

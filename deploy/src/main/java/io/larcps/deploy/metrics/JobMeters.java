@@ -33,7 +33,8 @@ public final class JobMeters {
     public JobMeters(MeterRegistry registry, String jobId) {
         this.registry = registry;
         this.tags = Tags.of("job", jobId);
-        this.steps = Counter.builder("larcps.job.steps").description("Steps applied on every shard")
+        this.steps = Counter.builder("larcps.job.steps")
+                .description("Steps applied on every shard; after a rollback to a checkpoint the replayed steps count again")
                 .tags(tags).register(registry);
         this.poisoned = Counter.builder("larcps.job.poisoned.contributions")
                 .description("Workers' contributions to a tensor left out of a step for NaN or infinity")

@@ -35,64 +35,59 @@ class NodeMetricsTest {
 
     @Test
     void noEndpointUnlessThePortSaysSo() throws Exception {
-        kit = ActorTestKit.create(ConfigFactory.parseString("pekko.cluster.roles = [ps]").withFallback(ConfigFactory.load()));
-        assertThat(NodeMetrics.start(kit.system(), "127.0.0.1")).isEmpty();
+        assertThat(start("pekko.cluster.roles = [ps]")).isEmpty();
     }
 
     @Test
     void aPsNodeServesItsShardsStepTimesAndBytes() throws Exception {
-        kit = ActorTestKit.create(ConfigFactory.parseString("pekko.cluster.roles = [ps]\nlarcps.metrics.port = 0")
-                .withFallback(ConfigFactory.load()));
-        Optional<NodeMetrics> started = NodeMetrics.start(kit.system(), "127.0.0.1");
-        assertThat(started).isPresent();
-        try (NodeMetrics metrics = started.get()) {
-            String body = scrapeUntil(metrics, "larcps_shard_gradient_bytes_total{job=\"j\",shard=\"1\"} 5000.0", () -> {
-                publish(new ParameterShard.StepTimed("j", 1, ParameterShard.ALL_WORKERS, 0, 2000, 0, 30 * MS, 40 * MS));
-                publish(new ParameterShard.StepTimed("j", 1, ParameterShard.ALL_WORKERS, 1, 3000, 100 * MS, 150 * MS,
-                        152 * MS));
-            });
-            assertThat(body).contains("larcps_shard_gather_seconds_count{job=\"j\",shard=\"1\"} 2")
-                    .contains("larcps_shard_gather_seconds_sum{job=\"j\",shard=\"1\"} 0.08")
-                    .contains("larcps_shard_optimizer_seconds_sum{job=\"j\",shard=\"1\"} 0.012")
-                    .contains("jvm_memory_used_bytes");
+        try (NodeMetrics metrics = start("pekko.cluster.roles = [ps]\nlarcps.metrics.port = 0").orElseThrow()) {
+            awaitHeard(metrics, () -> publish(probe()));
+            publish(new ParameterShard.StepTimed("j", 1, ParameterShard.ALL_WORKERS, 0, 2000, 0, 30 * MS, 40 * MS));
+            publish(new ParameterShard.StepTimed("j", 1, ParameterShard.ALL_WORKERS, 1, 3000, 100 * MS, 150 * MS,
+                    152 * MS));
+
+            String body = scrapeFor(metrics, "larcps_shard_gradient_bytes_total{job=\"j\",shard=\"1\"} 5000.0",
+                    "larcps_shard_gather_seconds_count{job=\"j\",shard=\"1\"} 2",
+                    "larcps_shard_gather_seconds_sum{job=\"j\",shard=\"1\"} 0.08\n",
+                    "larcps_shard_optimizer_seconds_count{job=\"j\",shard=\"1\"} 2",
+                    "larcps_shard_optimizer_seconds_sum{job=\"j\",shard=\"1\"} 0.012\n");
+            assertThat(body).contains("jvm_memory_used_bytes");
         }
     }
 
     @Test
     void aShardWithoutTensorsHasNoGatherTime() throws Exception {
-        kit = ActorTestKit.create(ConfigFactory.parseString("pekko.cluster.roles = [ps]\nlarcps.metrics.port = 0")
-                .withFallback(ConfigFactory.load()));
-        try (NodeMetrics metrics = NodeMetrics.start(kit.system(), "127.0.0.1").orElseThrow()) {
-            String body = scrapeUntil(metrics, "larcps_shard_optimizer_seconds_count{job=\"j\",shard=\"2\"} 1", () ->
-                    publish(new ParameterShard.StepTimed("j", 2, ParameterShard.ALL_WORKERS, 0, 0,
-                            ParameterShard.NO_CHUNK_YET, 10 * MS, 11 * MS)));
+        try (NodeMetrics metrics = start("pekko.cluster.roles = [ps]\nlarcps.metrics.port = 0").orElseThrow()) {
+            awaitHeard(metrics, () -> publish(probe()));
+            publish(new ParameterShard.StepTimed("j", 2, ParameterShard.ALL_WORKERS, 0, 0, ParameterShard.NO_CHUNK_YET,
+                    10 * MS, 11 * MS));
+
+            String body = scrapeFor(metrics, "larcps_shard_optimizer_seconds_count{job=\"j\",shard=\"2\"} 1",
+                    "larcps_shard_gradient_bytes_total{job=\"j\",shard=\"2\"} 0.0");
             assertThat(body).doesNotContain("larcps_shard_gather_seconds_count{job=\"j\",shard=\"2\"}");
         }
     }
 
     @Test
     void aWorkerNodeServesEachPartOfItsWorkersSteps() throws Exception {
-        kit = ActorTestKit.create(ConfigFactory.parseString("pekko.cluster.roles = [worker]\nlarcps.metrics.port = 0")
-                .withFallback(ConfigFactory.load()));
-        try (NodeMetrics metrics = NodeMetrics.start(kit.system(), "127.0.0.1").orElseThrow()) {
+        try (NodeMetrics metrics = start("pekko.cluster.roles = [worker]\nlarcps.metrics.port = 0").orElseThrow()) {
             awaitHeard(metrics, () -> kit.system().eventStream().tell(new EventStream.Publish<>(
                     new Worker.StepDone("probe", 0, 0, new StepTimes(1, 0, 0, 0, 0)))));
             kit.system().eventStream().tell(new EventStream.Publish<>(
                     new Worker.StepDone("j", 3, 7, new StepTimes(1, 0.25, 0.5, 0.125, 0.0625))));
 
-            String body = scrapeFor(metrics, "larcps_worker_wait_seconds_count{job=\"j\",rank=\"3\"} 1");
-            assertThat(body).contains("larcps_worker_compute_seconds_sum{job=\"j\",rank=\"3\"} 0.25")
-                    .contains("larcps_worker_push_seconds_sum{job=\"j\",rank=\"3\"} 0.5")
-                    .contains("larcps_worker_pull_seconds_sum{job=\"j\",rank=\"3\"} 0.125")
-                    .contains("larcps_worker_wait_seconds_sum{job=\"j\",rank=\"3\"} 0.0625")
-                    .doesNotContain("larcps_shard_");
+            String body = scrapeFor(metrics, "larcps_worker_compute_seconds_sum{job=\"j\",rank=\"3\"} 0.25\n",
+                    "larcps_worker_push_seconds_sum{job=\"j\",rank=\"3\"} 0.5\n",
+                    "larcps_worker_pull_seconds_sum{job=\"j\",rank=\"3\"} 0.125\n",
+                    "larcps_worker_wait_seconds_sum{job=\"j\",rank=\"3\"} 0.0625\n",
+                    "larcps_worker_wait_seconds_count{job=\"j\",rank=\"3\"} 1\n");
+            assertThat(body).doesNotContain("larcps_shard_");
         }
     }
 
     @Test
     void jobMetersGiveStepsLearningRatePoisonedContributionsAndEachLayersFactor() throws Exception {
-        kit = ActorTestKit.create(ConfigFactory.parseString("larcps.metrics.port = 0").withFallback(ConfigFactory.load()));
-        try (NodeMetrics metrics = NodeMetrics.start(kit.system(), "127.0.0.1").orElseThrow()) {
+        try (NodeMetrics metrics = start("larcps.metrics.port = 0").orElseThrow()) {
             JobMeters job = metrics.job("j");
             job.stepCompleted(new TrainingCoordinator.StepCompleted(0, 0.4, 0, Arrays.asList(0.5, null, Double.NaN)));
             job.stepCompleted(new TrainingCoordinator.StepCompleted(1, 0.3, 2, Arrays.asList(0.25, null, Double.NaN)));
@@ -108,19 +103,18 @@ class NodeMetricsTest {
         }
     }
 
+    /** A node of these settings (over the defaults) and its metrics, if they are on. */
+    private Optional<NodeMetrics> start(String settings) throws Exception {
+        kit = ActorTestKit.create(ConfigFactory.parseString(settings).withFallback(ConfigFactory.load()));
+        return NodeMetrics.start(kit.system(), "127.0.0.1");
+    }
+
     private void publish(ParameterShard.StepTimed timed) {
         kit.system().eventStream().tell(new EventStream.Publish<>(timed));
     }
 
-    /**
-     * Publishes {@code publishAll} once the node's meter hears the event stream (events published before
-     * it subscribed are lost: a probe job's stamps show when it does), then scrapes until {@code line} shows.
-     */
-    private String scrapeUntil(NodeMetrics metrics, String line, Runnable publishAll) throws Exception {
-        awaitHeard(metrics, () -> publish(new ParameterShard.StepTimed("probe", 0, ParameterShard.ALL_WORKERS, 0, 1,
-                0, 1, 2)));
-        publishAll.run();
-        return scrapeFor(metrics, line);
+    private static ParameterShard.StepTimed probe() {
+        return new ParameterShard.StepTimed("probe", 0, ParameterShard.ALL_WORKERS, 0, 1, 0, 1, 2);
     }
 
     /** Publishes a probe job's event until its meters show: the node's meter has subscribed. */
@@ -134,14 +128,22 @@ class NodeMetricsTest {
         assertThat(body).contains("job=\"probe\"");
     }
 
-    private String scrapeFor(NodeMetrics metrics, String line) throws Exception {
+    /**
+     * Scrapes until every line shows. A scrape is not a snapshot: it may show a meter registered after
+     * one it misses (the next scrape has both), so a test waits for all it asserts.
+     */
+    private String scrapeFor(NodeMetrics metrics, String... lines) throws Exception {
         String body = scrape(metrics);
-        for (int attempt = 0; attempt < 100 && !body.contains(line); attempt++) {
+        for (int attempt = 0; attempt < 100 && !containsAll(body, lines); attempt++) {
             Thread.sleep(50);
             body = scrape(metrics);
         }
-        assertThat(body).contains(line);
+        assertThat(body).contains(lines);
         return body;
+    }
+
+    private static boolean containsAll(String body, String... lines) {
+        return Arrays.stream(lines).allMatch(body::contains);
     }
 
     private String scrape(NodeMetrics metrics) throws Exception {
