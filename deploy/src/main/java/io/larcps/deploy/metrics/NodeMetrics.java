@@ -1,6 +1,8 @@
 package io.larcps.deploy.metrics;
 
 import io.larcps.server.node.ParameterServerNode;
+import io.larcps.server.shard.ParameterShard;
+import io.larcps.worker.Worker;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
@@ -18,8 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A node's metrics endpoint and the meters its roles feed: the JVM's memory, collections, threads and
- * CPU on every node; each shard's step stamps on a ps node ({@link ShardStepMeter}); each worker's
- * split of its steps on a worker node ({@link WorkerStepMeter}); the job's steps and LARC factors
+ * CPU on every node; each shard's step stamps on a ps node ({@link ShardStepMeters}); each worker's
+ * split of its steps on a worker node ({@link WorkerStepMeters}); the job's steps and LARC factors
  * where the caller hears the coordinator ({@link #job}).
  */
 public final class NodeMetrics implements AutoCloseable {
@@ -54,10 +56,12 @@ public final class NodeMetrics implements AutoCloseable {
             new ProcessorMetrics().bindTo(registry);
             List<String> roles = system.settings().config().getStringList("pekko.cluster.roles");
             if (roles.contains(ParameterServerNode.PS_ROLE)) {
-                system.systemActorOf(ShardStepMeter.create(registry), "shard-step-meter", Props.empty());
+                system.systemActorOf(EventStreamMeter.create(ParameterShard.StepTimed.class,
+                        new ShardStepMeters(registry)), "shard-step-meter", Props.empty());
             }
             if (roles.contains(ParameterServerNode.WORKER_ROLE)) {
-                system.systemActorOf(WorkerStepMeter.create(registry), "worker-step-meter", Props.empty());
+                system.systemActorOf(EventStreamMeter.create(Worker.StepDone.class, new WorkerStepMeters(registry)),
+                        "worker-step-meter", Props.empty());
             }
             MetricsEndpoint endpoint = MetricsEndpoint.start(settings.bindHost(), settings.port(), registry);
             LOG.info("metrics at http://{}:{}{}", endpoint.address().getHostString(), endpoint.address().getPort(),
