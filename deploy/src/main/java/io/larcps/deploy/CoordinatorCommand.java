@@ -47,6 +47,7 @@ final class CoordinatorCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         String[] checkpointSettings = checkpoints.settings();
         JobSpec spec = job.spec(ModelCatalog.open(model).trainingSize());
+        checkpoints.checkResumable(spec.jobId());
         List<String> roles = new ArrayList<>(List.of(ParameterServerNode.COORDINATOR_ROLE));
         if (withPs) {
             roles.add(ParameterServerNode.PS_ROLE);

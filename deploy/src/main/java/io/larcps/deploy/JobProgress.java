@@ -31,6 +31,9 @@ final class JobProgress {
                         onStep.accept(step);
                     } else if (event instanceof TrainingCoordinator.JobCompleted done) {
                         completed.complete(done.steps());
+                    } else if (event instanceof TrainingCoordinator.JobResumed resumed) {
+                        System.out.printf("job resumes from its checkpoint of version %d in %s%n", resumed.version(),
+                                resumed.directory());
                     } else if (event instanceof TrainingCoordinator.JobRewound rewound) {
                         System.out.printf("job rewound to version %d: %s%n", rewound.version(), rewound.reason());
                     } else if (event instanceof TrainingCoordinator.JobAborted aborted) {

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The launcher's contract with its users: help that helps, one-line errors and exit code 2 for bad flags. */
 class LarcpsCommandLineTest {
@@ -41,7 +43,7 @@ class LarcpsCommandLineTest {
         out.reset();
         assertThat(Larcps.run("coordinator", "--help")).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("--trust", "--global-batch", "--warmup-steps", "--join",
-                "--checkpoint-dir", "--metrics-port");
+                "--checkpoint-dir", "--resume", "--metrics-port");
     }
 
     @Test
@@ -72,5 +74,16 @@ class LarcpsCommandLineTest {
         err.reset();
         assertThat(Larcps.run("ps", "--metrics-port", "70000")).isEqualTo(2);
         assertThat(err()).contains("--metrics-port must be 0 (the OS chooses) or a port up to 65535, got 70000");
+    }
+
+    @Test
+    void resumingNeedsADirectoryWithACompleteCheckpointOfTheJob(@TempDir Path empty) {
+        assertThat(Larcps.run("coordinator", "--model", "synthetic-mlp", "--resume")).isEqualTo(2);
+        assertThat(err()).contains("--resume needs --checkpoint-dir");
+        err.reset();
+        assertThat(Larcps.run("coordinator", "--model", "synthetic-mlp", "--job-id", "mine", "--resume",
+                "--checkpoint-dir", empty.toString())).isEqualTo(2);
+        assertThat(err()).contains("--resume: " + empty + " holds no complete checkpoint of job mine")
+                .doesNotContain("Exception");
     }
 }

@@ -235,6 +235,13 @@ public final class Worker extends AbstractBehavior<Worker.Command> {
                 registered.registered().getWorldSize());
         ParameterClient connected = connect(registered.assignment(), CompletableFuture.completedFuture(null));
         CompletableFuture<Void> ready = connecting;
+        if (registered.registered().getResumed()) {
+            // The shards restored a checkpoint: its weights are the ones to start from, and nobody seeds.
+            long start = registered.registered().getStartVersion();
+            pipe(ready.thenCompose(done -> connected.pull(start, weights)), start,
+                    "fetching version " + start + " of the checkpoint the job resumes from");
+            return this;
+        }
         if (rank == 0) {
             ready = ready.thenCompose(done -> connected.seed(setup.source().initialWeights()));
         }

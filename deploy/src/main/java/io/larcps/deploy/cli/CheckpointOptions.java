@@ -1,7 +1,10 @@
 package io.larcps.deploy.cli;
 
 import com.typesafe.config.ConfigUtil;
+import io.larcps.server.checkpoint.JobCheckpoints;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.OptionalLong;
 import picocli.CommandLine.Option;
 
 /**
@@ -21,16 +24,47 @@ public final class CheckpointOptions {
             description = "Steps between checkpoints (version 0 is always one); default ${DEFAULT-VALUE}.")
     long every;
 
+    @Option(names = "--resume",
+            description = "Start the job from its last complete checkpoint in --checkpoint-dir (the highest version "
+                    + "with a MANIFEST) instead of from new weights. The steps after it run as they would have, so "
+                    + "the job ends with the weights it would have had without the stop.")
+    boolean resume;
+
     /** The node settings these flags stand for, as HOCON lines; none without a directory. */
     public String[] settings() {
         if (every < 1) {
             throw new IllegalArgumentException("--checkpoint-every must be >= 1, got " + every);
         }
         if (directory == null || directory.isBlank()) {
+            if (resume) {
+                throw new IllegalArgumentException("--resume needs --checkpoint-dir, the directory to resume from");
+            }
             return new String[0];
         }
         return new String[] {
             "larcps.checkpoint.directory = " + ConfigUtil.quoteString(Path.of(directory).toAbsolutePath().toString()),
-            "larcps.checkpoint.every-steps = " + every};
+            "larcps.checkpoint.every-steps = " + every,
+            "larcps.checkpoint.resume = " + (resume ? "on" : "off")};
+    }
+
+    /**
+     * With {@code --resume}, refuses before anything starts when the directory holds no complete
+     * checkpoint of job {@code jobId}.
+     */
+    public void checkResumable(String jobId) {
+        if (!resume) {
+            return;
+        }
+        Path root = Path.of(directory).toAbsolutePath();
+        OptionalLong version;
+        try {
+            version = JobCheckpoints.lastComplete(root, jobId);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("--resume: cannot read " + root + ": " + e.getMessage(), e);
+        }
+        if (version.isEmpty()) {
+            throw new IllegalArgumentException("--resume: " + root + " holds no complete checkpoint of job " + jobId
+                    + " (a version is complete once its MANIFEST is written); check --job-id and --checkpoint-dir");
+        }
     }
 }

@@ -78,6 +78,15 @@ public final class CheckpointLedger {
         filesByShard.clear();
     }
 
+    /** The job resumes from the complete checkpoint of {@code version}: the one to recover from until the next. */
+    public void resumeFrom(long version) {
+        if (version < 0) {
+            throw new IllegalArgumentException("a checkpoint's version is >= 0, got " + version);
+        }
+        abandon();
+        complete = version;
+    }
+
     /** The last version every shard wrote; -1 before the first. */
     public long lastComplete() {
         return complete;

@@ -13,13 +13,22 @@ import java.util.Optional;
  *     when checkpoints are off
  * @param everySteps a checkpoint at every version that is a multiple of this (version 0, the seed,
  *     included)
+ * @param resume start the job from its last complete checkpoint in {@code directory}
  */
-public record CheckpointSettings(Optional<Path> directory, long everySteps) {
+public record CheckpointSettings(Optional<Path> directory, long everySteps, boolean resume) {
 
     public CheckpointSettings {
         if (directory.isPresent() && everySteps < 1) {
             throw new IllegalArgumentException("checkpoints need every-steps >= 1, got " + everySteps);
         }
+        if (resume && directory.isEmpty()) {
+            throw new IllegalArgumentException("resuming needs the checkpoint directory");
+        }
+    }
+
+    /** Checkpoints in {@code directory} every {@code everySteps} versions, for a job that starts anew. */
+    public CheckpointSettings(Optional<Path> directory, long everySteps) {
+        this(directory, everySteps, false);
     }
 
     /** No checkpoints: a lost shard stops the job. */
@@ -34,7 +43,13 @@ public record CheckpointSettings(Optional<Path> directory, long everySteps) {
         if (every < 1) {
             throw new ConfigException.BadValue("larcps.checkpoint.every-steps", "must be >= 1, got " + every);
         }
-        return new CheckpointSettings(directory.isBlank() ? Optional.empty() : Optional.of(Path.of(directory)), every);
+        boolean resume = section.getBoolean("resume");
+        if (resume && directory.isBlank()) {
+            throw new ConfigException.BadValue("larcps.checkpoint.resume",
+                    "needs larcps.checkpoint.directory, the directory to resume from");
+        }
+        return new CheckpointSettings(directory.isBlank() ? Optional.empty() : Optional.of(Path.of(directory)), every,
+                resume);
     }
 
     public boolean enabled() {

@@ -11,6 +11,7 @@ import io.larcps.proto.protocol.CoordinatorProtocol.RegisterWorker;
 import io.larcps.proto.serialization.ControlMessage;
 import io.larcps.server.checkpoint.CheckpointLedger;
 import io.larcps.server.checkpoint.CheckpointSettings;
+import io.larcps.server.checkpoint.JobCheckpoints;
 import io.larcps.server.checkpoint.ShardCheckpoint;
 import io.larcps.server.optim.LearningRateSchedule;
 import io.larcps.server.shard.ParameterShard;
@@ -25,6 +26,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -138,6 +140,10 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
     public record JobRewound(long version, String reason) implements Event {
     }
 
+    /** The job starts from its checkpoint of version {@code version} ({@code larcps.checkpoint.resume}). */
+    public record JobResumed(long version, String directory) implements Event {
+    }
+
     private enum Phase { REGISTERING, CONFIGURING, SEEDING, TRAINING, RECOVERING, FINISHED, FAILED }
 
     private static final Duration CONFIGURE_RETRY = Duration.ofSeconds(2);
@@ -177,6 +183,13 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
     private long probedStep = -1;
     /** Bumped whenever a shard's endpoint changes, so a worker can tell the assignments apart. */
     private int assignmentVersion = 1;
+    /**
+     * The checkpoint version the job resumes from, found when the coordinator starts; empty for a new
+     * job, or when resuming found none (the job then fails once its shards are placed, saying so).
+     */
+    private final OptionalLong resumeVersion;
+    /** True until the shards have restored the checkpoint the job resumes from. */
+    private boolean resuming;
 
     /**
      * @param listener told about each completed step and the end of the job; may be a no-op ref
@@ -194,15 +207,23 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
                 context.getLog().warn("job {} is asynchronous: it is not checkpointed, and a lost shard stops it",
                         job.jobId());
             }
-            return new TrainingCoordinator(context, timers, job, listener, checkpoints);
+            OptionalLong resumeVersion = OptionalLong.empty();
+            if (checkpoints.resume()) {
+                // Read once, at the start: the only file access of this actor besides the manifests.
+                resumeVersion = JobCheckpoints.lastComplete(checkpoints.directory().orElseThrow(), job.jobId());
+                context.getLog().info("job {} resumes from {}", job.jobId(), resumeVersion.isPresent()
+                        ? "its checkpoint of version " + resumeVersion.getAsLong() : "nothing: no complete checkpoint");
+            }
+            return new TrainingCoordinator(context, timers, job, listener, checkpoints, resumeVersion);
         }));
     }
 
     private TrainingCoordinator(ActorContext<CoordinatorProtocol.Request> context,
             TimerScheduler<CoordinatorProtocol.Request> timers, JobSpec job, ActorRef<Event> listener,
-            CheckpointSettings checkpoints) {
+            CheckpointSettings checkpoints, OptionalLong resumeVersion) {
         super(context);
         this.checkpoints = checkpoints;
+        this.resumeVersion = resumeVersion;
         this.psNodes = context.getSystem().settings().config().getInt("larcps.coordinator.ps-nodes");
         this.timers = timers;
         this.job = job;
@@ -258,7 +279,8 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
 
     /** A known worker registered again: tell it what it missed (its rank, and the step it should run). */
     private void rejoined(int rank) {
-        if (phase == Phase.REGISTERING || phase == Phase.CONFIGURING) {
+        // While a resumed job's shards restore, no worker may pull yet; it hears its rank once they have.
+        if (phase == Phase.REGISTERING || phase == Phase.CONFIGURING || resuming) {
             return;
         }
         tellRegistered(rank);
@@ -317,6 +339,7 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
         }
         shardOfTensor = ShardPlacement.assign(tensors, shardCount);
         ledger = new CheckpointLedger(shardCount);
+        resumeVersion.ifPresent(ledger::resumeFrom);
         getContext().getLog().info("placed {} tensors on {} shards, bytes per shard {}", tensors.size(), shardCount,
                 Arrays.toString(ShardPlacement.load(tensors, shardOfTensor, shardCount)));
         shardSpecs = new ArrayList<>();
@@ -352,6 +375,9 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
                 .setPort(command.port()).build());
         if (phase == Phase.CONFIGURING && endpoints.size() == shardCount) {
             timers.cancelAll();
+            if (checkpoints.resume()) {
+                return resume();
+            }
             phase = Phase.SEEDING;
             getContext().getLog().info("all {} shards are ready: {}", shardCount, endpoints.values().stream()
                     .map(e -> e.getShard() + "@" + e.getHost() + ":" + e.getPort()).toList());
@@ -360,6 +386,30 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
             }
         }
         return this;
+    }
+
+    /**
+     * Every shard is configured and the job resumes: restore the checkpoint on every shard, as a
+     * recovery does, and tell the workers their ranks once all are back at its version.
+     */
+    private Behavior<CoordinatorProtocol.Request> resume() {
+        String directory = checkpoints.directory().orElseThrow().toString();
+        if (job.asynchronous()) {
+            return fail("an asynchronous job has no checkpoints to resume from");
+        }
+        if (resumeVersion.isEmpty()) {
+            return fail("there is no complete checkpoint of job " + job.jobId() + " in " + directory
+                    + " to resume from (a version is complete once its MANIFEST is written)");
+        }
+        resuming = true;
+        phase = Phase.RECOVERING;
+        recoveries++;
+        restored.clear();
+        restoreAttempts = 0;
+        getContext().getLog().info("job {}: every shard restores version {} from {}", job.jobId(),
+                resumeVersion.getAsLong(), directory);
+        listener.tell(new JobResumed(resumeVersion.getAsLong(), directory));
+        return onResendRestore();
     }
 
     private ShardAssignment assignment() {
@@ -373,8 +423,10 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
     }
 
     private void tellRegistered(int rank) {
-        roster.replyTo(rank).tell(new CoordinatorProtocol.Registered(WorkerRegistered.newBuilder()
-                .setJobId(job.jobId()).setRank(rank).setWorldSize(roster.size()).build(), assignment()));
+        WorkerRegistered.Builder registered = WorkerRegistered.newBuilder()
+                .setJobId(job.jobId()).setRank(rank).setWorldSize(roster.size());
+        resumeVersion.ifPresent(version -> registered.setResumed(true).setStartVersion(version));
+        roster.replyTo(rank).tell(new CoordinatorProtocol.Registered(registered.build(), assignment()));
     }
 
     private Behavior<CoordinatorProtocol.Request> onShardSeeded(ShardSeeded command) {
@@ -528,6 +580,16 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
         }
         timers.cancel(new ResendRestore());
         phase = Phase.TRAINING;
+        if (resuming) {
+            resuming = false;
+            getContext().getLog().info("job {}: every shard holds version {} of the checkpoint; training resumes",
+                    job.jobId(), ledger.lastComplete());
+            for (int rank = 0; rank < roster.size(); rank++) {
+                tellRegistered(rank);
+            }
+            startStep(ledger.lastComplete(), false);
+            return this;
+        }
         assignmentVersion++;
         getContext().getLog().info("job {}: every shard is back at version {}; the workers replay from there: {}",
                 job.jobId(), ledger.lastComplete(), endpoints.values().stream()
@@ -548,7 +610,7 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
         Path directory = ShardCheckpoint.directory(checkpoints.directory().orElseThrow(), job.jobId(), message.version());
         try {
             // The manifest comes last: a version with one is complete.
-            Files.write(directory.resolve("MANIFEST"), files.get());
+            Files.write(directory.resolve(JobCheckpoints.MANIFEST), files.get());
         } catch (IOException e) {
             getContext().getLog().warn("job {}: could not write the manifest of version {} ({}); the shards' files are "
                     + "complete, so recovery can still use them", job.jobId(), message.version(), e.toString());
@@ -563,7 +625,8 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
             return this;
         }
         if (phase == Phase.RECOVERING && message.version() == ledger.lastComplete()) {
-            return fail("recovery from the checkpoint of version " + message.version() + " failed: " + message.reason());
+            return fail((resuming ? "resuming" : "recovery") + " from the checkpoint of version " + message.version()
+                    + " failed: " + message.reason());
         }
         if (ledger.failed(message.version())) {
             // Training goes on; the last complete checkpoint stays the one to recover from.

@@ -49,4 +49,15 @@ class CheckpointLedgerTest {
         assertThat(ledger.due(every10, 20)).isTrue();
         assertThat(ledger.due(CheckpointSettings.off(), 20)).isFalse();
     }
+
+    @Test
+    void aResumedJobStartsFromItsCheckpointWhichIsNotWrittenAgain() {
+        CheckpointSettings every10 = new CheckpointSettings(Optional.of(Path.of("/tmp/c")), 10, true);
+        ledger.begin(0);
+        ledger.resumeFrom(20);
+        assertThat(ledger.lastComplete()).isEqualTo(20);
+        assertThat(ledger.written(0, 0, List.of("a"))).as("what was being written before is dropped").isEmpty();
+        assertThat(ledger.due(every10, 20)).isFalse();
+        assertThat(ledger.due(every10, 30)).isTrue();
+    }
 }

@@ -28,6 +28,16 @@ class CheckpointSettingsTest {
     }
 
     @Test
+    void resumingIsOffByDefaultAndNeedsTheDirectory() {
+        assertThat(CheckpointSettings.fromConfig(with("larcps.checkpoint.directory = \"/tmp/ckpt\"")).resume()).isFalse();
+        assertThat(CheckpointSettings.fromConfig(with(
+                "larcps.checkpoint { directory = \"/tmp/ckpt\", resume = on }")).resume()).isTrue();
+        assertThatThrownBy(() -> CheckpointSettings.fromConfig(with("larcps.checkpoint.resume = on")))
+                .isInstanceOf(ConfigException.BadValue.class).hasMessageContaining("larcps.checkpoint.resume")
+                .hasMessageContaining("needs larcps.checkpoint.directory");
+    }
+
+    @Test
     void aNonPositiveIntervalIsRefused() {
         assertThatThrownBy(() -> CheckpointSettings.fromConfig(with("larcps.checkpoint.every-steps = 0")))
                 .isInstanceOf(ConfigException.BadValue.class).hasMessageContaining("every-steps");
