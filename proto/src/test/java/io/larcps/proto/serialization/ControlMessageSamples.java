@@ -42,7 +42,8 @@ final class ControlMessageSamples {
                 LAYOUT,
                 RegisterWorker.newBuilder().setJobId("resnet50").setWorkerId("worker-3/gpu1").setHost("node-7")
                         .setDeviceIndex(1).setLayout(LAYOUT).setBatchSize(256).build(),
-                WorkerRegistered.newBuilder().setJobId("resnet50").setRank(3).setWorldSize(8).build(),
+                WorkerRegistered.newBuilder().setJobId("resnet50").setRank(3).setWorldSize(8).setResumed(true)
+                        .setStartVersion(1800).build(),
                 RegistrationRejected.newBuilder().setJobId("resnet50").setReason("layout differs at tensor 2").build(),
                 ENDPOINT,
                 ShardAssignment.newBuilder().setJobId("resnet50").setShardCount(3).addShardOfTensor(1).addShardOfTensor(2)
