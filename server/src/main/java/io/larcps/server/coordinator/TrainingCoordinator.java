@@ -188,6 +188,8 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
      * job, or when resuming found none (the job then fails once its shards are placed, saying so).
      */
     private final OptionalLong resumeVersion;
+    /** Why the checkpoints to resume from could not be read, when they could not. */
+    private final Optional<String> resumeUnreadable;
     /** True until the shards have restored the checkpoint the job resumes from. */
     private boolean resuming;
 
@@ -208,22 +210,26 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
                         job.jobId());
             }
             OptionalLong resumeVersion = OptionalLong.empty();
+            Optional<String> unreadable = Optional.empty();
             if (checkpoints.resume()) {
                 // Read once, at the start: the only file access of this actor besides the manifests.
-                resumeVersion = JobCheckpoints.lastComplete(checkpoints.directory().orElseThrow(), job.jobId());
-                context.getLog().info("job {} resumes from {}", job.jobId(), resumeVersion.isPresent()
-                        ? "its checkpoint of version " + resumeVersion.getAsLong() : "nothing: no complete checkpoint");
+                try {
+                    resumeVersion = JobCheckpoints.lastComplete(checkpoints.directory().orElseThrow(), job.jobId());
+                } catch (IOException e) {
+                    unreadable = Optional.of(e.toString());
+                }
             }
-            return new TrainingCoordinator(context, timers, job, listener, checkpoints, resumeVersion);
+            return new TrainingCoordinator(context, timers, job, listener, checkpoints, resumeVersion, unreadable);
         }));
     }
 
     private TrainingCoordinator(ActorContext<CoordinatorProtocol.Request> context,
             TimerScheduler<CoordinatorProtocol.Request> timers, JobSpec job, ActorRef<Event> listener,
-            CheckpointSettings checkpoints, OptionalLong resumeVersion) {
+            CheckpointSettings checkpoints, OptionalLong resumeVersion, Optional<String> resumeUnreadable) {
         super(context);
         this.checkpoints = checkpoints;
         this.resumeVersion = resumeVersion;
+        this.resumeUnreadable = resumeUnreadable;
         this.psNodes = context.getSystem().settings().config().getInt("larcps.coordinator.ps-nodes");
         this.timers = timers;
         this.job = job;
@@ -396,6 +402,9 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
         String directory = checkpoints.directory().orElseThrow().toString();
         if (job.asynchronous()) {
             return fail("an asynchronous job has no checkpoints to resume from");
+        }
+        if (resumeUnreadable.isPresent()) {
+            return fail("cannot read the checkpoints in " + directory + " to resume from: " + resumeUnreadable.get());
         }
         if (resumeVersion.isEmpty()) {
             return fail("there is no complete checkpoint of job " + job.jobId() + " in " + directory
