@@ -2,7 +2,6 @@ package io.larcps.deploy.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.larcps.proto.control.StepPlan;
 import io.larcps.server.coordinator.JobSpec;
 import io.larcps.server.coordinator.TrainingCoordinator;
 import io.larcps.server.optim.OptimizerSettings;
@@ -29,28 +28,11 @@ class NodeLossTest {
     private static final int RECOVERED_STEPS = 90;
     private static final int CHECKPOINT_EVERY = 10;
 
-    /** The synthetic model, slowed down so the job is still running when the node leaves. */
-    private static final class SlowMlp extends DelegatingSource {
-        SlowMlp() {
-            super(new SyntheticMlp(2048, 20, 16, 5, 42));
-        }
-
-        @Override
-        public Contribution compute(float[][] weights, StepPlan plan, int participantIndex) {
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return super.compute(weights, plan, participantIndex);
-        }
-    }
-
     @Test
     void losingAShardsNodeStopsTheJobWithTheReason() throws InterruptedException {
         JobSpec job = new JobSpec("lossy", 1, 2, 64, STEPS, 2048, OptimizerSettings.apexLarc(0.02, 5e-4, 0.9),
                 new ScheduleSettings("constant", 0.1, 256, 64, 0, STEPS, 0, 2, 1, 1));
-        try (InProcessCluster cluster = new InProcessCluster(job, 2, rank -> new SlowMlp())) {
+        try (InProcessCluster cluster = new InProcessCluster(job, 2, rank -> new SlowMlp(50))) {
             for (int step = 0; step < 5; step++) {
                 assertThat(cluster.events().receiveMessage(Duration.ofSeconds(30)))
                         .isInstanceOf(TrainingCoordinator.StepCompleted.class);
@@ -77,7 +59,7 @@ class NodeLossTest {
         float[][] expected = ReferenceTraining.train(job, rank -> new SyntheticMlp(2048, 20, 16, 5, 42));
         String settings = "larcps.checkpoint.directory = \"" + checkpoints + "\"\nlarcps.checkpoint.every-steps = "
                 + CHECKPOINT_EVERY;
-        try (InProcessCluster cluster = new InProcessCluster(job, 2, rank -> new SlowMlp(), settings)) {
+        try (InProcessCluster cluster = new InProcessCluster(job, 2, rank -> new SlowMlp(50), settings)) {
             for (int step = 0; step < 2 * CHECKPOINT_EVERY + 5; step++) {
                 assertThat(cluster.events().receiveMessage(Duration.ofSeconds(30)))
                         .isInstanceOf(TrainingCoordinator.StepCompleted.class);

@@ -2,7 +2,6 @@ package io.larcps.deploy.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.larcps.proto.control.StepPlan;
 import io.larcps.server.coordinator.JobSpec;
 import io.larcps.server.coordinator.TrainingCoordinator;
 import io.larcps.server.optim.OptimizerSettings;
@@ -27,23 +26,6 @@ class ResumeTest {
     private static final int STEPS = 60;
     private static final int CHECKPOINT_EVERY = 10;
 
-    /** The synthetic model, slowed down so the first cluster can be stopped mid-job. */
-    private static final class SlowMlp extends DelegatingSource {
-        SlowMlp() {
-            super(new SyntheticMlp(2048, 20, 16, 5, 42));
-        }
-
-        @Override
-        public Contribution compute(float[][] weights, StepPlan plan, int participantIndex) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return super.compute(weights, plan, participantIndex);
-        }
-    }
-
     private static JobSpec job() {
         return new JobSpec("resumed", 2, 2, 64, STEPS, 2048, OptimizerSettings.apexLarc(0.02, 5e-4, 0.9),
                 new ScheduleSettings("cosine", 0.4, 256, 64, 5, STEPS, 0, 2, 1, 1));
@@ -59,7 +41,8 @@ class ResumeTest {
             throws InterruptedException, IOException {
         JobSpec job = job();
         float[][] expected = ReferenceTraining.train(job, rank -> new SyntheticMlp(2048, 20, 16, 5, 42));
-        try (InProcessCluster first = new InProcessCluster(job, 2, rank -> new SlowMlp(), settings(checkpoints, false))) {
+        try (InProcessCluster first = new InProcessCluster(job, 2, rank -> new SlowMlp(20),
+                settings(checkpoints, false))) {
             for (int step = 0; step < 2 * CHECKPOINT_EVERY + 5; step++) {
                 assertThat(first.events().receiveMessage(Duration.ofSeconds(30)))
                         .isInstanceOf(TrainingCoordinator.StepCompleted.class);
@@ -68,7 +51,8 @@ class ResumeTest {
         assertThat(checkpoints.resolve("resumed").resolve("version-" + 2 * CHECKPOINT_EVERY).resolve("MANIFEST"))
                 .exists();
 
-        try (InProcessCluster second = new InProcessCluster(job, 2, rank -> new SlowMlp(), settings(checkpoints, true))) {
+        try (InProcessCluster second = new InProcessCluster(job, 2, rank -> new SlowMlp(20),
+                settings(checkpoints, true))) {
             List<TrainingCoordinator.Event> events = second.events().fishForMessage(Duration.ofSeconds(120),
                     event -> event instanceof TrainingCoordinator.JobCompleted || event instanceof TrainingCoordinator.JobAborted
                             ? FishingOutcomes.complete() : FishingOutcomes.continueAndCollect());
@@ -93,7 +77,8 @@ class ResumeTest {
             throws InterruptedException, IOException {
         Files.createDirectories(checkpoints.resolve("resumed").resolve("version-10"));
         JobSpec job = job();
-        try (InProcessCluster cluster = new InProcessCluster(job, 2, rank -> new SlowMlp(), settings(checkpoints, true))) {
+        try (InProcessCluster cluster = new InProcessCluster(job, 2, rank -> new SlowMlp(20),
+                settings(checkpoints, true))) {
             TrainingCoordinator.Event event = cluster.events().receiveMessage(Duration.ofSeconds(60));
             assertThat(event).isInstanceOfSatisfying(TrainingCoordinator.JobAborted.class, aborted ->
                     assertThat(aborted.reason()).contains("no complete checkpoint of job resumed in " + checkpoints));
