@@ -5,7 +5,6 @@ import io.larcps.deploy.cli.ClusterOptions;
 import io.larcps.deploy.cli.JobOptions;
 import io.larcps.deploy.cli.ModelOptions;
 import io.larcps.deploy.metrics.JobMeters;
-import io.larcps.deploy.metrics.NodeMetrics;
 import io.larcps.server.coordinator.JobSpec;
 import io.larcps.server.node.ParameterServerNode;
 import java.util.ArrayList;
@@ -47,29 +46,28 @@ final class CoordinatorCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         String[] checkpointSettings = checkpoints.settings();
         JobSpec spec = job.spec(ModelCatalog.open(model).trainingSize());
-        checkpoints.checkResumable(spec.jobId());
+        checkpoints.check(spec);
         List<String> roles = new ArrayList<>(List.of(ParameterServerNode.COORDINATOR_ROLE));
         if (withPs) {
             roles.add(ParameterServerNode.PS_ROLE);
         }
         ActorSystem<Void> system = NodeRuntime.start(cluster, roles, psNodes, checkpointSettings);
-        Optional<NodeMetrics> metrics = NodeRuntime.metrics(system, cluster);
-        Optional<JobMeters> meters = metrics.map(node -> node.job(spec.jobId()));
-        ProgressPrinter printer = new ProgressPrinter(System.out, false, spec.stepsPerEpoch(), spec.totalSteps(),
-                spec.globalBatch());
-        JobProgress progress = JobProgress.spawn(system, step -> {
-            printer.stepCompleted(step.step(), step.learningRate());
-            meters.ifPresent(job -> job.stepCompleted(step));
-        });
-        ParameterServerNode.start(system, Optional.of(spec), progress.listener());
         try {
+            // The endpoint closes when the system terminates (NodeMetrics), on every path out of here.
+            Optional<JobMeters> meters = NodeRuntime.metrics(system, cluster).map(node -> node.job(spec));
+            ProgressPrinter printer = new ProgressPrinter(System.out, false, spec.stepsPerEpoch(), spec.totalSteps(),
+                    spec.globalBatch());
+            JobProgress progress = JobProgress.spawn(system, step -> {
+                printer.stepCompleted(step.step(), step.learningRate());
+                meters.ifPresent(job -> job.stepCompleted(step));
+            });
+            ParameterServerNode.start(system, Optional.of(spec), progress.listener());
             long steps = progress.awaitCompletion();
             System.out.printf("job %s completed: %d steps in %.1f s%n", spec.jobId(), steps, printer.elapsedSeconds());
             return 0;
         } finally {
             system.terminate();
             system.getWhenTerminated().toCompletableFuture().join();
-            metrics.ifPresent(NodeMetrics::close);
         }
     }
 }

@@ -50,7 +50,7 @@ final class EmbeddedTraining {
                 ParameterServerNode.PS_ROLE, ParameterServerNode.WORKER_ROLE), 1,
                 "larcps.data-plane-server.shards-on-in-process-loop = ${" + InProcessEndpoints.CONFIG_KEY + "}");
         Optional<NodeMetrics> metrics = NodeRuntime.metrics(system, cluster);
-        Optional<JobMeters> meters = metrics.map(node -> node.job(spec.jobId()));
+        Optional<JobMeters> meters = metrics.map(node -> node.job(spec));
         EventLoopGroup loops = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         // Evaluation runs beside training on its own thread so an epoch's test pass never stalls the steps.
         ExecutorService evaluations = Executors.newSingleThreadExecutor(runnable -> {

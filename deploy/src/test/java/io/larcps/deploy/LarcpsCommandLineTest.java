@@ -3,9 +3,12 @@ package io.larcps.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -85,5 +88,28 @@ class LarcpsCommandLineTest {
                 "--checkpoint-dir", empty.toString())).isEqualTo(2);
         assertThat(err()).contains("--resume: " + empty + " holds no complete checkpoint of job mine")
                 .doesNotContain("Exception");
+    }
+
+    @Test
+    void aCheckpointDirectoryIsResumedNotOverwrittenAndOnlyWhileStepsAreLeft(@TempDir Path root) throws IOException {
+        Path version = Files.createDirectories(root.resolve("mine").resolve("version-200"));
+        Files.writeString(version.resolve("MANIFEST"), "");
+        String[] job = {"coordinator", "--model", "synthetic-mlp", "--job-id", "mine", "--checkpoint-dir", root.toString()};
+
+        assertThat(Larcps.run(job)).isEqualTo(2);
+        assertThat(err()).contains("already holds checkpoints of job mine (the last complete one is version 200): "
+                + "add --resume");
+        err.reset();
+        assertThat(Larcps.run(concat(job, "--resume", "--max-steps", "200"))).isEqualTo(2);
+        assertThat(err()).contains("--resume: the checkpoint of version 200 is at or past the job's 200 steps");
+        err.reset();
+        assertThat(Larcps.run(concat(job, "--resume", "--async"))).isEqualTo(2);
+        assertThat(err()).contains("--resume: asynchronous jobs are not checkpointed");
+    }
+
+    private static String[] concat(String[] first, String... more) {
+        String[] all = Arrays.copyOf(first, first.length + more.length);
+        System.arraycopy(more, 0, all, first.length, more.length);
+        return all;
     }
 }

@@ -27,7 +27,7 @@ class TrainMetricsTest {
     private static final String[] EXPECTED = {
         "larcps_job_steps_total{job=\"larcps\"}",
         "larcps_job_learning_rate{job=\"larcps\"}",
-        "larcps_layer_trust_factor{job=\"larcps\",tensor=\"0\"}",
+        "larcps_tensor_trust_factor{job=\"larcps\",tensor=\"0\"}",
         "larcps_shard_gather_seconds_count{job=\"larcps\",shard=\"0\"}",
         "larcps_shard_gradient_bytes_total{job=\"larcps\",shard=\"0\"}",
         "larcps_worker_compute_seconds_count{job=\"larcps\",rank=\"0\"}",

@@ -2,6 +2,7 @@ package io.larcps.deploy.cli;
 
 import com.typesafe.config.ConfigUtil;
 import io.larcps.server.checkpoint.JobCheckpoints;
+import io.larcps.server.coordinator.JobSpec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.OptionalLong;
@@ -48,23 +49,40 @@ public final class CheckpointOptions {
     }
 
     /**
-     * With {@code --resume}, refuses before anything starts when the directory holds no complete
-     * checkpoint of job {@code jobId}.
+     * Refuses, before anything starts, what the coordinator would refuse once the workers are in: with
+     * {@code --resume}, a directory without a complete checkpoint of the job that leaves steps to run;
+     * without it, a directory that already holds the job's checkpoints from an earlier run.
      */
-    public void checkResumable(String jobId) {
-        if (!resume) {
+    public void check(JobSpec job) {
+        if (directory == null || directory.isBlank()) {
             return;
         }
         Path root = Path.of(directory).toAbsolutePath();
         OptionalLong version;
         try {
-            version = JobCheckpoints.lastComplete(root, jobId);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("--resume: cannot read " + root + ": " + e.getMessage(), e);
+            version = JobCheckpoints.lastComplete(root, job.jobId());
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("--checkpoint-dir: cannot read " + root + ": " + e.getMessage(), e);
+        }
+        if (!resume) {
+            if (version.isPresent()) {
+                throw new IllegalArgumentException("--checkpoint-dir " + root + " already holds checkpoints of job "
+                        + job.jobId() + " (the last complete one is version " + version.getAsLong() + "): add --resume "
+                        + "to go on from it, or give this run another --job-id or directory");
+            }
+            return;
+        }
+        if (job.asynchronous()) {
+            throw new IllegalArgumentException("--resume: asynchronous jobs are not checkpointed");
         }
         if (version.isEmpty()) {
-            throw new IllegalArgumentException("--resume: " + root + " holds no complete checkpoint of job " + jobId
-                    + " (a version is complete once its MANIFEST is written); check --job-id and --checkpoint-dir");
+            throw new IllegalArgumentException("--resume: " + root + " holds no complete checkpoint of job "
+                    + job.jobId() + " (a version is complete once its MANIFEST is written); check --job-id and "
+                    + "--checkpoint-dir");
+        }
+        if (version.getAsLong() >= job.totalSteps()) {
+            throw new IllegalArgumentException("--resume: the checkpoint of version " + version.getAsLong()
+                    + " is at or past the job's " + job.totalSteps() + " steps: nothing is left to run");
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.larcps.deploy.metrics;
 
+import io.larcps.server.coordinator.JobSpec;
 import io.larcps.server.coordinator.TrainingCoordinator;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -14,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The coordinator's view of a job as meters: steps completed and the time between them, the
- * scheduled learning rate, contributions refused for NaN or infinity, and each layer's LARC factor
+ * scheduled learning rate, contributions refused for NaN or infinity, and each tensor's LARC factor
  * (its local learning rate over the global one) at the latest step.
  *
  * <p>Fed from one thread (the coordinator's listener); read by scrapes from another, hence the
@@ -28,11 +29,14 @@ public final class JobMeters {
     private final Timer stepTime;
     private final AtomicLong learningRateBits = new AtomicLong(Double.doubleToLongBits(Double.NaN));
     private final Map<Integer, AtomicLong> factorBits = new ConcurrentHashMap<>();
+    private final boolean timesSteps;
     private long lastCompletionNanos = Long.MIN_VALUE;
 
-    public JobMeters(MeterRegistry registry, String jobId) {
+    public JobMeters(MeterRegistry registry, JobSpec job) {
         this.registry = registry;
-        this.tags = Tags.of("job", jobId);
+        this.tags = Tags.of("job", job.jobId());
+        // An asynchronous job completes several steps at once whenever its slowest worker moves on.
+        this.timesSteps = !job.asynchronous();
         this.steps = Counter.builder("larcps.job.steps")
                 .description("Steps applied on every shard; after a rollback to a checkpoint the replayed steps count again")
                 .tags(tags).register(registry);
@@ -40,7 +44,8 @@ public final class JobMeters {
                 .description("Workers' contributions to a tensor left out of a step for NaN or infinity")
                 .tags(tags).register(registry);
         this.stepTime = Timer.builder("larcps.job.step")
-                .description("From one step's completion to the next one's, as the coordinator sees them")
+                .description("From one step's completion to the next one's, as the coordinator sees them "
+                        + "(synchronous jobs)")
                 .tags(tags).register(registry);
         Gauge.builder("larcps.job.learning.rate", learningRateBits, bits -> Double.longBitsToDouble(bits.get()))
                 .description("The schedule's learning rate of the latest completed step")
@@ -50,7 +55,7 @@ public final class JobMeters {
     /** Records a completed step; call in step order. */
     public void stepCompleted(TrainingCoordinator.StepCompleted step) {
         long now = System.nanoTime();
-        if (lastCompletionNanos != Long.MIN_VALUE) {
+        if (timesSteps && lastCompletionNanos != Long.MIN_VALUE) {
             stepTime.record(now - lastCompletionNanos, TimeUnit.NANOSECONDS);
         }
         lastCompletionNanos = now;
@@ -68,7 +73,7 @@ public final class JobMeters {
 
     private AtomicLong registerFactor(int tensor) {
         AtomicLong bits = new AtomicLong();
-        Gauge.builder("larcps.layer.trust.factor", bits, held -> Double.longBitsToDouble(held.get()))
+        Gauge.builder("larcps.tensor.trust.factor", bits, held -> Double.longBitsToDouble(held.get()))
                 .description("A tensor's LARC factor at the latest step: its local learning rate over the global one")
                 .tags(tags.and("tensor", Integer.toString(tensor)))
                 .register(registry);

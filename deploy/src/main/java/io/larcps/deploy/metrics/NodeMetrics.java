@@ -1,5 +1,6 @@
 package io.larcps.deploy.metrics;
 
+import io.larcps.server.coordinator.JobSpec;
 import io.larcps.server.node.ParameterServerNode;
 import io.larcps.server.shard.ParameterShard;
 import io.larcps.worker.Worker;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Props;
 import org.slf4j.Logger;
@@ -30,6 +32,7 @@ public final class NodeMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final JvmGcMetrics collections;
     private final MetricsEndpoint endpoint;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private NodeMetrics(PrometheusMeterRegistry registry, JvmGcMetrics collections, MetricsEndpoint endpoint) {
         this.registry = registry;
@@ -64,9 +67,12 @@ public final class NodeMetrics implements AutoCloseable {
                         "worker-step-meter", Props.empty());
             }
             MetricsEndpoint endpoint = MetricsEndpoint.start(settings.bindHost(), settings.port(), registry);
+            NodeMetrics metrics = new NodeMetrics(registry, collections, endpoint);
+            // Whatever path stops the node also stops the endpoint, whose server thread would keep the JVM up.
+            system.getWhenTerminated().thenRun(metrics::close);
             LOG.info("metrics at http://{}:{}{}", endpoint.address().getHostString(), endpoint.address().getPort(),
                     MetricsEndpoint.PATH);
-            return Optional.of(new NodeMetrics(registry, collections, endpoint));
+            return Optional.of(metrics);
         } catch (IOException | RuntimeException e) {
             collections.close();
             registry.close();
@@ -75,18 +81,21 @@ public final class NodeMetrics implements AutoCloseable {
     }
 
     /** Meters for a job whose coordinator events this node's caller hears. */
-    public JobMeters job(String jobId) {
-        return new JobMeters(registry, jobId);
+    public JobMeters job(JobSpec job) {
+        return new JobMeters(registry, job);
     }
 
     public InetSocketAddress address() {
         return endpoint.address();
     }
 
+    /** Stops serving and lets go of the meters; only the first call does anything. */
     @Override
     public void close() {
-        endpoint.close();
-        collections.close();
-        registry.close();
+        if (closed.compareAndSet(false, true)) {
+            endpoint.close();
+            collections.close();
+            registry.close();
+        }
     }
 }

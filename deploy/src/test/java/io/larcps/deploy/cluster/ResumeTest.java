@@ -76,15 +76,42 @@ class ResumeTest {
     void resumingWithoutACompleteCheckpointStopsTheJobWithTheReason(@TempDir Path checkpoints)
             throws InterruptedException, IOException {
         Files.createDirectories(checkpoints.resolve("resumed").resolve("version-10"));
+        assertAborted(checkpoints, true, "no complete checkpoint of job resumed in " + checkpoints);
+    }
+
+    @Test
+    void aCheckpointAtTheJobsEndLeavesNothingToResume(@TempDir Path checkpoints)
+            throws InterruptedException, IOException {
+        completeVersion(checkpoints, STEPS);
+        assertAborted(checkpoints, true, "the checkpoint of version " + STEPS + " in " + checkpoints
+                + " is at or past the job's " + STEPS + " steps");
+    }
+
+    @Test
+    void aNewRunDoesNotOverwriteAnEarlierRunsCheckpoints(@TempDir Path checkpoints)
+            throws InterruptedException, IOException {
+        completeVersion(checkpoints, 10);
+        assertAborted(checkpoints, false, "already holds checkpoints of job resumed (the last complete one is version 10)");
+        assertThat(checkpoints.resolve("resumed").resolve("version-0")).as("nothing was written").doesNotExist();
+    }
+
+    /** A version that looks complete: only its manifest is looked at before the shards restore it. */
+    private static void completeVersion(Path checkpoints, long version) throws IOException {
+        Path directory = Files.createDirectories(checkpoints.resolve("resumed").resolve("version-" + version));
+        Files.writeString(directory.resolve("MANIFEST"), "tensor-0.weights.npy\n");
+    }
+
+    /** The job stops with {@code reason} before any step, and its workers give up with it. */
+    private static void assertAborted(Path checkpoints, boolean resume, String reason) throws InterruptedException {
         JobSpec job = job();
         try (InProcessCluster cluster = new InProcessCluster(job, 2, rank -> new SlowMlp(20),
-                settings(checkpoints, true))) {
+                settings(checkpoints, resume))) {
             TrainingCoordinator.Event event = cluster.events().receiveMessage(Duration.ofSeconds(60));
             assertThat(event).isInstanceOfSatisfying(TrainingCoordinator.JobAborted.class, aborted ->
-                    assertThat(aborted.reason()).contains("no complete checkpoint of job resumed in " + checkpoints));
+                    assertThat(aborted.reason()).contains(reason));
             for (int w = 0; w < job.workers(); w++) {
                 assertThat(cluster.outcomes().receiveMessage(Duration.ofSeconds(30))).isInstanceOfSatisfying(
-                        Worker.GaveUp.class, gaveUp -> assertThat(gaveUp.reason()).contains("no complete checkpoint"));
+                        Worker.GaveUp.class, gaveUp -> assertThat(gaveUp.reason()).contains(reason));
             }
         }
     }

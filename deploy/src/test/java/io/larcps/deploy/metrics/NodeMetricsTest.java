@@ -3,7 +3,10 @@ package io.larcps.deploy.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.ConfigFactory;
+import io.larcps.server.coordinator.JobSpec;
 import io.larcps.server.coordinator.TrainingCoordinator;
+import io.larcps.server.optim.OptimizerSettings;
+import io.larcps.server.optim.ScheduleSettings;
 import io.larcps.server.shard.ParameterShard;
 import io.larcps.worker.StepTimes;
 import io.larcps.worker.Worker;
@@ -88,7 +91,8 @@ class NodeMetricsTest {
     @Test
     void jobMetersGiveStepsLearningRatePoisonedContributionsAndEachLayersFactor() throws Exception {
         try (NodeMetrics metrics = start("larcps.metrics.port = 0").orElseThrow()) {
-            JobMeters job = metrics.job("j");
+            JobMeters job = metrics.job(new JobSpec("j", 1, 1, 64, 10, 2048, OptimizerSettings.apexLarc(0.02, 5e-4, 0.9),
+                    new ScheduleSettings("constant", 0.1, 256, 64, 0, 10, 0, 2, 1, 1)));
             job.stepCompleted(new TrainingCoordinator.StepCompleted(0, 0.4, 0, Arrays.asList(0.5, null, Double.NaN)));
             job.stepCompleted(new TrainingCoordinator.StepCompleted(1, 0.3, 2, Arrays.asList(0.25, null, Double.NaN)));
 
@@ -97,8 +101,8 @@ class NodeMetricsTest {
                     .contains("larcps_job_poisoned_contributions_total{job=\"j\"} 2.0")
                     .contains("larcps_job_learning_rate{job=\"j\"} 0.3")
                     .contains("larcps_job_step_seconds_count{job=\"j\"} 1")
-                    .contains("larcps_layer_trust_factor{job=\"j\",tensor=\"0\"} 0.25")
-                    .contains("larcps_layer_trust_factor{job=\"j\",tensor=\"2\"} NaN")
+                    .contains("larcps_tensor_trust_factor{job=\"j\",tensor=\"0\"} 0.25")
+                    .contains("larcps_tensor_trust_factor{job=\"j\",tensor=\"2\"} NaN")
                     .doesNotContain("tensor=\"1\"");
         }
     }

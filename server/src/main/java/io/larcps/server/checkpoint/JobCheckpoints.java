@@ -16,7 +16,7 @@ import java.util.stream.Stream;
 public final class JobCheckpoints {
     /** The file that marks a version complete; it lists the version's files. */
     public static final String MANIFEST = "MANIFEST";
-    private static final Pattern VERSION = Pattern.compile("version-(\\d+)");
+    private static final Pattern VERSION = Pattern.compile("version-(\\d{1,18})");
 
     private JobCheckpoints() {
     }

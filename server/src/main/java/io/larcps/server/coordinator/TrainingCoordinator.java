@@ -184,12 +184,12 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
     /** Bumped whenever a shard's endpoint changes, so a worker can tell the assignments apart. */
     private int assignmentVersion = 1;
     /**
-     * The checkpoint version the job resumes from, found when the coordinator starts; empty for a new
-     * job, or when resuming found none (the job then fails once its shards are placed, saying so).
+     * The job's last complete checkpoint in the checkpoint directory when the coordinator started: the
+     * version a resumed job starts from; for a new job, an earlier run's, which it must not overwrite.
      */
-    private final OptionalLong resumeVersion;
-    /** Why the checkpoints to resume from could not be read, when they could not. */
-    private final Optional<String> resumeUnreadable;
+    private final OptionalLong lastCheckpoint;
+    /** Why the checkpoint directory could not be read at the start, when it could not. */
+    private final Optional<String> checkpointsUnreadable;
     /** True until the shards have restored the checkpoint the job resumes from. */
     private boolean resuming;
 
@@ -209,27 +209,27 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
                 context.getLog().warn("job {} is asynchronous: it is not checkpointed, and a lost shard stops it",
                         job.jobId());
             }
-            OptionalLong resumeVersion = OptionalLong.empty();
+            OptionalLong lastCheckpoint = OptionalLong.empty();
             Optional<String> unreadable = Optional.empty();
-            if (checkpoints.resume()) {
+            if (checkpoints.enabled()) {
                 // Read once, at the start: the only file access of this actor besides the manifests.
                 try {
-                    resumeVersion = JobCheckpoints.lastComplete(checkpoints.directory().orElseThrow(), job.jobId());
+                    lastCheckpoint = JobCheckpoints.lastComplete(checkpoints.directory().orElseThrow(), job.jobId());
                 } catch (IOException e) {
                     unreadable = Optional.of(e.toString());
                 }
             }
-            return new TrainingCoordinator(context, timers, job, listener, checkpoints, resumeVersion, unreadable);
+            return new TrainingCoordinator(context, timers, job, listener, checkpoints, lastCheckpoint, unreadable);
         }));
     }
 
     private TrainingCoordinator(ActorContext<CoordinatorProtocol.Request> context,
             TimerScheduler<CoordinatorProtocol.Request> timers, JobSpec job, ActorRef<Event> listener,
-            CheckpointSettings checkpoints, OptionalLong resumeVersion, Optional<String> resumeUnreadable) {
+            CheckpointSettings checkpoints, OptionalLong lastCheckpoint, Optional<String> checkpointsUnreadable) {
         super(context);
         this.checkpoints = checkpoints;
-        this.resumeVersion = resumeVersion;
-        this.resumeUnreadable = resumeUnreadable;
+        this.lastCheckpoint = lastCheckpoint;
+        this.checkpointsUnreadable = checkpointsUnreadable;
         this.psNodes = context.getSystem().settings().config().getInt("larcps.coordinator.ps-nodes");
         this.timers = timers;
         this.job = job;
@@ -345,7 +345,9 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
         }
         shardOfTensor = ShardPlacement.assign(tensors, shardCount);
         ledger = new CheckpointLedger(shardCount);
-        resumeVersion.ifPresent(ledger::resumeFrom);
+        if (checkpoints.resume()) {
+            lastCheckpoint.ifPresent(ledger::resumeFrom);
+        }
         getContext().getLog().info("placed {} tensors on {} shards, bytes per shard {}", tensors.size(), shardCount,
                 Arrays.toString(ShardPlacement.load(tensors, shardOfTensor, shardCount)));
         shardSpecs = new ArrayList<>();
@@ -384,6 +386,12 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
             if (checkpoints.resume()) {
                 return resume();
             }
+            if (lastCheckpoint.isPresent()) {
+                return fail(checkpoints.directory().orElseThrow() + " already holds checkpoints of job " + job.jobId()
+                        + " (the last complete one is version " + lastCheckpoint.getAsLong() + ") from an earlier run; "
+                        + "resume it (larcps.checkpoint.resume), or give this run another job id or directory, rather "
+                        + "than overwrite them");
+            }
             phase = Phase.SEEDING;
             getContext().getLog().info("all {} shards are ready: {}", shardCount, endpoints.values().stream()
                     .map(e -> e.getShard() + "@" + e.getHost() + ":" + e.getPort()).toList());
@@ -403,10 +411,14 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
         if (job.asynchronous()) {
             return fail("an asynchronous job has no checkpoints to resume from");
         }
-        if (resumeUnreadable.isPresent()) {
-            return fail("cannot read the checkpoints in " + directory + " to resume from: " + resumeUnreadable.get());
+        if (checkpointsUnreadable.isPresent()) {
+            return fail("cannot read the checkpoints in " + directory + " to resume from: " + checkpointsUnreadable.get());
         }
-        if (resumeVersion.isEmpty()) {
+        if (lastCheckpoint.isPresent() && lastCheckpoint.getAsLong() >= job.totalSteps()) {
+            return fail("the checkpoint of version " + lastCheckpoint.getAsLong() + " in " + directory + " is at or past "
+                    + "the job's " + job.totalSteps() + " steps: nothing is left to run");
+        }
+        if (lastCheckpoint.isEmpty()) {
             return fail("there is no complete checkpoint of job " + job.jobId() + " in " + directory
                     + " to resume from (a version is complete once its MANIFEST is written)");
         }
@@ -416,8 +428,8 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
         restored.clear();
         restoreAttempts = 0;
         getContext().getLog().info("job {}: every shard restores version {} from {}", job.jobId(),
-                resumeVersion.getAsLong(), directory);
-        listener.tell(new JobResumed(resumeVersion.getAsLong(), directory));
+                lastCheckpoint.getAsLong(), directory);
+        listener.tell(new JobResumed(lastCheckpoint.getAsLong(), directory));
         return onResendRestore();
     }
 
@@ -434,7 +446,11 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
     private void tellRegistered(int rank) {
         WorkerRegistered.Builder registered = WorkerRegistered.newBuilder()
                 .setJobId(job.jobId()).setRank(rank).setWorldSize(roster.size());
-        resumeVersion.ifPresent(version -> registered.setResumed(true).setStartVersion(version));
+        // A worker that registers again once training is under way starts where the job is now.
+        if (checkpoints.resume()) {
+            registered.setResumed(true).setStartVersion(phase == Phase.TRAINING && currentPlan != null
+                    ? currentPlan.getStep() : lastCheckpoint.orElseThrow());
+        }
         roster.replyTo(rank).tell(new CoordinatorProtocol.Registered(registered.build(), assignment()));
     }
 
@@ -495,6 +511,15 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
      * tensors and reports {@link ShardLost}, instead of the step waiting for it forever.
      */
     private Behavior<CoordinatorProtocol.Request> onMemberLeft(MemberLeft message) {
+        if (phase == Phase.RECOVERING) {
+            // A shard that has restored may have been on that node: order every shard again. One that
+            // still holds the version answers at once (the same recovery number is not applied twice),
+            // and a lost one restarts empty elsewhere and restores from the files.
+            getContext().getLog().warn("node {} left while job {} restores version {}; every shard restores again",
+                    message.address(), job.jobId(), ledger.lastComplete());
+            restored.clear();
+            return this;
+        }
         if (phase != Phase.TRAINING && phase != Phase.SEEDING) {
             return this;
         }
@@ -670,6 +695,16 @@ public final class TrainingCoordinator extends AbstractBehavior<CoordinatorProto
             if (replaced >= 0) {
                 getContext().getLog().warn("job {}: the checkpoint of version {} never completed (a shard's answer was "
                         + "lost?); it is dropped for version {}", job.jobId(), replaced, step);
+            }
+            // A manifest left from an earlier pass over this version (a resumed job replays it) must not
+            // vouch for files while they are rewritten.
+            Path manifest = ShardCheckpoint.directory(checkpoints.directory().orElseThrow(), job.jobId(), step)
+                    .resolve(JobCheckpoints.MANIFEST);
+            try {
+                Files.deleteIfExists(manifest);
+            } catch (IOException e) {
+                getContext().getLog().warn("job {}: could not remove the old manifest {} ({}); version {} is written "
+                        + "anyway", job.jobId(), manifest, e.toString(), step);
             }
             // Before the plan: a shard writes the version it holds before any push of this step is applied.
             ActorRef<Command> self = getContext().getSelf().narrow();
