@@ -10,6 +10,7 @@ import io.larcps.server.optim.ScheduleSettings;
 import io.larcps.server.shard.ParameterShard;
 import io.larcps.worker.StepTimes;
 import io.larcps.worker.Worker;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,6 +40,24 @@ class NodeMetricsTest {
     @Test
     void noEndpointUnlessThePortSaysSo() throws Exception {
         assertThat(start("pekko.cluster.roles = [ps]")).isEmpty();
+    }
+
+    @Test
+    void theEndpointStopsWithItsNode() throws Exception {
+        NodeMetrics metrics = start("larcps.metrics.port = 0").orElseThrow();
+        assertThat(scrape(metrics)).contains("jvm_threads_live_threads");
+        kit.shutdownTestKit();
+        kit = null;
+        boolean refused = false;
+        for (int attempt = 0; attempt < 100 && !refused; attempt++) {
+            try {
+                scrape(metrics);
+                Thread.sleep(50);
+            } catch (ConnectException e) {
+                refused = true;
+            }
+        }
+        assertThat(refused).as("the endpoint refuses connections once its node has terminated").isTrue();
     }
 
     @Test
