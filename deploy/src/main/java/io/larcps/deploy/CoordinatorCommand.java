@@ -53,7 +53,6 @@ final class CoordinatorCommand implements Callable<Integer> {
         }
         ActorSystem<Void> system = NodeRuntime.start(cluster, roles, psNodes, checkpointSettings);
         try {
-            // The endpoint closes when the system terminates (NodeMetrics), on every path out of here.
             Optional<JobMeters> meters = NodeRuntime.metrics(system, cluster).map(node -> node.job(spec));
             ProgressPrinter printer = new ProgressPrinter(System.out, false, spec.stepsPerEpoch(), spec.totalSteps(),
                     spec.globalBatch());

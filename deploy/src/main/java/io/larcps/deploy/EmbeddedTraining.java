@@ -3,7 +3,6 @@ package io.larcps.deploy;
 import io.larcps.deploy.cli.ClusterOptions;
 import io.larcps.deploy.cli.ModelOptions;
 import io.larcps.deploy.metrics.JobMeters;
-import io.larcps.deploy.metrics.NodeMetrics;
 import io.larcps.proto.frame.FrameSettings;
 import io.larcps.proto.frame.InProcessEndpoints;
 import io.larcps.server.coordinator.JobSpec;
@@ -49,8 +48,7 @@ final class EmbeddedTraining {
         ActorSystem<Void> system = NodeRuntime.start(cluster, List.of(ParameterServerNode.COORDINATOR_ROLE,
                 ParameterServerNode.PS_ROLE, ParameterServerNode.WORKER_ROLE), 1,
                 "larcps.data-plane-server.shards-on-in-process-loop = ${" + InProcessEndpoints.CONFIG_KEY + "}");
-        Optional<NodeMetrics> metrics = NodeRuntime.metrics(system, cluster);
-        Optional<JobMeters> meters = metrics.map(node -> node.job(spec));
+        Optional<JobMeters> meters = NodeRuntime.metrics(system, cluster).map(node -> node.job(spec));
         EventLoopGroup loops = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         // Evaluation runs beside training on its own thread so an epoch's test pass never stalls the steps.
         ExecutorService evaluations = Executors.newSingleThreadExecutor(runnable -> {
@@ -94,7 +92,6 @@ final class EmbeddedTraining {
             system.terminate();
             system.getWhenTerminated().toCompletableFuture().join();
             loops.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
-            metrics.ifPresent(NodeMetrics::close);
         }
     }
 }

@@ -40,8 +40,9 @@ final class NodeRuntime {
     }
 
     /**
-     * Starts the node's metrics endpoint if its settings ask for one; on failure (a port in use) the
-     * node is stopped before the error goes on, so nothing is left running half set up.
+     * Starts the node's metrics endpoint if its settings ask for one; it closes when the node's system
+     * terminates, on whatever path. On failure (a port in use) the node is stopped before the error
+     * goes on, so nothing is left running half set up.
      */
     static Optional<NodeMetrics> metrics(ActorSystem<Void> system, ClusterOptions cluster) throws IOException {
         try {

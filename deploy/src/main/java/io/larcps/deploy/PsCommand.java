@@ -1,13 +1,11 @@
 package io.larcps.deploy;
 
 import io.larcps.deploy.cli.ClusterOptions;
-import io.larcps.deploy.metrics.NodeMetrics;
 import io.larcps.server.node.ParameterServerNode;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -23,13 +21,9 @@ final class PsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ActorSystem<Void> system = NodeRuntime.start(cluster, List.of(ParameterServerNode.PS_ROLE), 1);
-        Optional<NodeMetrics> metrics = NodeRuntime.metrics(system, cluster);
-        try {
-            ParameterServerNode.start(system, Optional.empty(), system.ignoreRef());
-            system.getWhenTerminated().toCompletableFuture().join();
-            return 0;
-        } finally {
-            metrics.ifPresent(NodeMetrics::close);
-        }
+        NodeRuntime.metrics(system, cluster);
+        ParameterServerNode.start(system, Optional.empty(), system.ignoreRef());
+        system.getWhenTerminated().toCompletableFuture().join();
+        return 0;
     }
 }

@@ -2,7 +2,6 @@ package io.larcps.deploy;
 
 import io.larcps.deploy.cli.ClusterOptions;
 import io.larcps.deploy.cli.ModelOptions;
-import io.larcps.deploy.metrics.NodeMetrics;
 import io.larcps.proto.frame.FrameSettings;
 import io.larcps.server.node.ParameterServerNode;
 import io.larcps.worker.Worker;
@@ -53,7 +52,7 @@ final class WorkerCommand implements Callable<Integer> {
         }
         TrainableModel trainable = ModelCatalog.open(model);
         ActorSystem<Void> system = NodeRuntime.start(cluster, List.of(ParameterServerNode.WORKER_ROLE), 1);
-        Optional<NodeMetrics> metrics = NodeRuntime.metrics(system, cluster);
+        NodeRuntime.metrics(system, cluster);
         EventLoopGroup loops = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         try {
             ParameterServerNode.start(system, Optional.empty(), system.ignoreRef());
@@ -78,7 +77,6 @@ final class WorkerCommand implements Callable<Integer> {
             system.terminate();
             system.getWhenTerminated().toCompletableFuture().join();
             loops.shutdownGracefully().syncUninterruptibly();
-            metrics.ifPresent(NodeMetrics::close);
         }
     }
 }
